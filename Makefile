@@ -1,0 +1,57 @@
+# The book's commands. Each sets up its own virtual environment in .venv on first use,
+# from requirements.lock (exact versions with hashes), and reuses it afterwards.
+#
+#   make book       build the HTML site into _build/html (checks first; warnings are errors)
+#   make test       build the book, then run the whole test suite (unit, build, browser)
+#   make check      fast author check of data, schema, references and citations (no build)
+#   make serve      build, then preview on http://127.0.0.1:8000
+#   make linkcheck  check external links (report in _build/linkcheck, not published)
+#   make bench      benchmark builds, page weight and time to first chart
+#   make lock       re-resolve requirements.lock after editing requirements.txt
+#   make clean      remove _build (and the execution cache with it)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-from-lock
+BUILD  := _build
+# -W: warnings are errors; -n: nitpicky cross-references; --keep-going: report them all.
+JB_FLAGS ?= --warningiserror --nitpick --keep-going
+PYTEST_ARGS ?=
+
+.PHONY: book test check serve linkcheck bench lock clean venv
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "The book needs Python 3.11; found " + sys.version.split()[0] + ". Set PYTHON=/path/to/python3.11.")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+check: $(STAMP)
+	$(BIN)/reviewkit check
+
+book: $(STAMP)
+	$(BIN)/reviewkit check
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+
+test: book
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+serve: book
+	@echo "Serving _build/html on http://127.0.0.1:8000 (Ctrl-C to stop; run 'make book' in another shell to rebuild)"
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory $(BUILD)/html
+
+linkcheck: $(STAMP)
+	$(BIN)/reviewkit linkcheck
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
+lock: $(STAMP)
+	$(BIN)/python -m uv pip compile requirements.txt --universal --generate-hashes --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(BUILD)

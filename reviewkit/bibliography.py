@@ -1,0 +1,118 @@
+"""references.bib: parsing with bibtexparser and the lint that keeps it safe for sphinxcontrib-bibtex.
+
+bibtexparser 2.x never raises on bad input: it collects ``failed_blocks``. Sphinx's pybtex is less
+forgiving (one malformed entry crashes the build; a duplicate key silently empties later citations),
+so every such case is caught here first, with a line number.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import logging
+
+import bibtexparser
+from bibtexparser.model import DuplicateBlockKeyBlock, Entry
+
+from . import paths
+from .problems import Problem
+
+# Modern DOIs: "10." + registrant code + "/" + suffix (Crossref's recommended pattern).
+DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9<>\[\]]+$")
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9]*$")
+# bibtexparser logs each failed block; lint() reports them itself, with the fix.
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+REQUIRED_FIELDS = {
+    "article": ("author", "title", "journal", "year", "doi"),
+    "book": ("author", "title", "publisher", "year"),
+    "misc": ("title", "year"),
+}
+
+
+def _line(block) -> int:
+    return block.start_line + 1  # bibtexparser counts from 0
+
+
+def parse(path: Path | None = None) -> bibtexparser.Library:
+    path = path or paths.bibliography_path()
+    return bibtexparser.parse_string(path.read_text(encoding="utf-8-sig"))
+
+
+def keys(path: Path | None = None) -> list[str]:
+    """The keys of the entries that parsed cleanly, in file order."""
+    return [entry.key for entry in parse(path).entries if entry.key]
+
+
+def entries_by_key(path: Path | None = None) -> dict[str, Entry]:
+    return {entry.key: entry for entry in parse(path).entries if entry.key}
+
+
+def lint(path: Path | None = None) -> list[Problem]:
+    path = path or paths.bibliography_path()
+    name = paths.relative(path)
+    if not path.is_file():
+        return [Problem(name, None, None, "the bibliography file is missing",
+                        "restore references.bib at the book's root (git checkout -- references.bib)")]
+    library = parse(path)
+    problems: list[Problem] = []
+    first_line: dict[str, int] = {}
+    for entry in library.entries:
+        first_line.setdefault(entry.key, _line(entry))
+
+    for block in library.failed_blocks:
+        if isinstance(block, DuplicateBlockKeyBlock):
+            problems.append(Problem(
+                name, _line(block), block.key,
+                f"duplicate key '{block.key}' (first defined on line {first_line.get(block.key, '?')}); "
+                "sphinxcontrib-bibtex would silently drop every entry after it",
+                "give this entry its own key (firstauthor + year + first title word) or delete the copy"))
+        else:
+            snippet = block.raw.strip().splitlines()[0][:60] if block.raw.strip() else ""
+            error = getattr(block, "error", None)
+            reason = getattr(error, "abort_reason", None) or (str(error) if error else "")
+            detail = f": {reason}" if reason else ""
+            problems.append(Problem(
+                name, _line(block), None,
+                f"cannot parse this block ('{snippet}'){detail}",
+                "check that the entry reads @type{key, field = {value}, ...} with balanced braces "
+                "and a comma after every field"))
+
+    seen_doi: dict[str, tuple[str, int]] = {}
+    for entry in library.entries:
+        line = _line(entry)
+        key = entry.key.strip()
+        if not key:
+            problems.append(Problem(name, line, None, f"@{entry.entry_type} entry has no key",
+                                    "add a key after the opening brace, e.g. @article{lum2015targeted, ..."))
+            continue
+        if not KEY_PATTERN.match(key):
+            problems.append(Problem(name, line, key, f"key '{key}' is not lower-case letters and digits",
+                                    "use the scheme firstauthor + year + first title word, e.g. lum2015targeted"))
+        for field in REQUIRED_FIELDS.get(entry.entry_type.lower(), ("title", "year")):
+            value = entry.fields_dict.get(field)
+            if value is None or not str(value.value).strip():
+                problems.append(Problem(name, line, f"{key}.{field}", f"entry '{key}' has no {field}",
+                                        f"add `{field} = {{...}},` to the entry, copied from the publication"))
+        doi_field = entry.fields_dict.get("doi")
+        if doi_field is None:
+            continue
+        doi = str(doi_field.value).strip()
+        if not doi:
+            continue
+        if doi.lower().startswith(("http", "doi:", "doi.org")):
+            problems.append(Problem(name, line, f"{key}.doi", f"DOI '{doi}' is written as a link or with a prefix",
+                                    "write the bare DOI, e.g. doi = {10.1136/jitc-2020-002222}"))
+        elif not DOI_PATTERN.match(doi):
+            problems.append(Problem(name, line, f"{key}.doi", f"'{doi}' is not a valid DOI",
+                                    "a DOI starts with 10.<4-9 digits>/ followed by the suffix; copy it from the publisher"))
+        normalised = doi.lower()
+        if normalised in seen_doi:
+            other, other_line = seen_doi[normalised]
+            problems.append(Problem(name, line, f"{key}.doi",
+                                    f"DOI {doi} is also the DOI of '{other}' (line {other_line})",
+                                    "one publication gets one entry: delete one and cite the other key"))
+        else:
+            seen_doi[normalised] = (key, line)
+    return problems

@@ -1,0 +1,150 @@
+"""The book's chapters as authors write them: front matter, citations, glue references, data inputs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from . import paths
+from .problems import Problem
+
+# {cite}`a,b`, {cite:p}`a`, {cite:t}`a` ... (sphinxcontrib-bibtex roles)
+CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
+GLUE_TEXT_ROLE = re.compile(r"\{glue:text\}`([^`:]+)(?::[^`]*)?`")
+CODE_CELL = re.compile(r"^```\{code-cell\}", re.M)
+FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+@dataclass
+class Chapter:
+    path: Path
+    text: str = field(repr=False)
+
+    @classmethod
+    def read(cls, path: Path) -> "Chapter":
+        return cls(path, path.read_text(encoding="utf-8-sig").replace("\r\n", "\n"))
+
+    @property
+    def name(self) -> str:
+        return paths.relative(self.path)
+
+    @cached_property
+    def front_matter(self) -> dict:
+        match = FRONT_MATTER.match(self.text)
+        if not match:
+            return {}
+        loaded = yaml.safe_load(match.group(1))
+        return loaded if isinstance(loaded, dict) else {}
+
+    @property
+    def has_code_cells(self) -> bool:
+        return bool(CODE_CELL.search(self.text))
+
+    @property
+    def data_files(self) -> list[str]:
+        """Data files the chapter declares in its front matter (``data_files:``), relative to the root."""
+        declared = self.front_matter.get("data_files") or []
+        return [str(item) for item in declared]
+
+    def _matches(self, pattern: re.Pattern) -> list[tuple[int, str]]:
+        found = []
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            for match in pattern.finditer(line):
+                found.append((number, match.group(1)))
+        return found
+
+    def citations(self) -> list[tuple[int, str]]:
+        """(line, key) for every key cited with a {cite} role."""
+        return [(line, key.strip()) for line, keys in self._matches(CITE_ROLE) for key in keys.split(",")]
+
+    def glue_references(self) -> list[tuple[int, str]]:
+        return self._matches(GLUE_TEXT_ROLE)
+
+
+def toc_files(root: Path | None = None) -> list[str]:
+    """Every file named in _toc.yml (without suffix), in reading order."""
+    root = root or paths.root()
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key in ("root", "file"):
+                if key in node:
+                    found.append(str(node[key]))
+            for value in node.values():
+                if isinstance(value, (list, dict)):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return found
+
+
+def resolve_toc_file(entry: str, root: Path | None = None) -> Path | None:
+    root = root or paths.root()
+    for suffix in ("", ".md", ".ipynb"):
+        candidate = root / f"{entry}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def all_chapters(root: Path | None = None) -> list[Chapter]:
+    root = root or paths.root()
+    return [Chapter.read(path) for entry in toc_files(root) if (path := resolve_toc_file(entry, root))]
+
+
+def check_toc(root: Path | None = None) -> list[Problem]:
+    root = root or paths.root()
+    problems = []
+    toc_text = (root / "_toc.yml").read_text(encoding="utf-8").splitlines()
+    for entry in toc_files(root):
+        if resolve_toc_file(entry, root) is None:
+            line = next((n for n, text in enumerate(toc_text, 1) if entry in text), None)
+            problems.append(Problem("_toc.yml", line, entry, f"'{entry}' names no file (tried .md and .ipynb)",
+                                    f"create {entry}.md or correct the entry in _toc.yml"))
+    return problems
+
+
+def check_chapters(chapters: list[Chapter], bib_keys: set[str], *, require_all_cited: bool = True) -> list[Problem]:
+    problems: list[Problem] = []
+    cited: set[str] = set()
+    for chapter in chapters:
+        for line, key in chapter.citations():
+            cited.add(key)
+            if key not in bib_keys:
+                problems.append(Problem(chapter.name, line, key, f"cites unknown key '{key}'",
+                                        "use a key from references.bib (`make check` lists them) or add the entry there"))
+        if chapter.has_code_cells:
+            fm = chapter.front_matter
+            fmt = ((fm.get("jupytext") or {}).get("text_representation") or {}).get("format_name")
+            if fmt != "myst" or not fm.get("kernelspec"):
+                problems.append(Problem(
+                    chapter.name, 1, "front matter",
+                    "has code cells but lacks the jupytext `format_name: myst` and `kernelspec` front matter, "
+                    "so myst-nb would publish it without executing it",
+                    "copy the front matter of an existing chapter (jupytext: text_representation: format_name: myst; kernelspec: python3)"))
+        for declared in chapter.data_files:
+            if not (paths.root() / declared).is_file():
+                problems.append(Problem(chapter.name, 1, "data_files",
+                                        f"declares data file '{declared}', which does not exist",
+                                        "correct the path (relative to the book's root, e.g. data/clinical_studies.csv) or add the file"))
+    if require_all_cited:
+        entries = entries_line_numbers()
+        for key in sorted(bib_keys - cited):
+            problems.append(Problem(paths.relative(paths.bibliography_path()), entries.get(key), key,
+                                    f"entry '{key}' is cited by no chapter",
+                                    "cite it where the review does ({cite}`" + key + "`) or remove the entry"))
+    return problems
+
+
+def entries_line_numbers() -> dict[str, int]:
+    from .bibliography import parse
+    return {entry.key: entry.start_line + 1 for entry in parse().entries}

@@ -1,0 +1,44 @@
+"""The `reviewkit` command: `reviewkit check`, `reviewkit linkcheck`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from .problems import CheckFailed
+
+
+def _check(_args) -> int:
+    from .check import run_checks
+
+    started = time.perf_counter()
+    problems = run_checks()
+    elapsed = time.perf_counter() - started
+    if problems:
+        print(CheckFailed(problems).report(), file=sys.stderr)
+        print(f"\nmake check: FAILED ({len(problems)} problems, {elapsed:.1f} s). Nothing was built.", file=sys.stderr)
+        return 1
+    print(f"make check: data, schema, references and citations OK ({elapsed:.1f} s)")
+    return 0
+
+
+def _linkcheck(args) -> int:
+    from .linkcheck import main as linkcheck_main
+
+    return linkcheck_main(args.extra)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="reviewkit", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", help="validate data, schema, references and citations").set_defaults(run=_check)
+    link = commands.add_parser("linkcheck", help="check external links (report in _build/linkcheck)")
+    link.add_argument("extra", nargs="*", help="extra arguments for sphinx-build")
+    link.set_defaults(run=_linkcheck)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Putting data values into prose with myst-nb glue, formatted the same way everywhere.
+
+A glued value is referenced in a chapter as {glue:text}`<row id>.<column>` (see glue_row), so every
+number in a sentence names the CSV cell it comes from.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+from myst_nb import glue as _myst_glue
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+class PlainText(str):
+    """A string whose text/plain repr is itself, so {glue:text} shows it without quotes."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def format_value(value) -> str:
+    """A cell value as the book prints it: exact digits, never rounded.
+
+    Integers print as themselves, decimals with their own digits (57.4, 92.9); values of 100,000 or
+    more with a power of ten (8e10 -> "8 × 10¹⁰", 1.6e8 -> "1.6 × 10⁸").
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        raise ValueError("cannot format a missing value; the source gives none")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)) or hasattr(value, "item"):
+        value = value.item() if hasattr(value, "item") else value
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if abs(number) >= 100_000:
+            sign, digits, exponent = number.normalize().as_tuple()
+            power = len(digits) - 1 + exponent
+            mantissa = Decimal((sign, digits, -(len(digits) - 1))).normalize()
+            text = f"{mantissa:f}"
+            return f"10{str(power).translate(SUPERSCRIPT)}" if text == "1" else f"{text} × 10{str(power).translate(SUPERSCRIPT)}"
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return f"{number:f}" if isinstance(value, float) else str(value)
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def glue_value(name: str, value) -> str:
+    """Glue one value under ``name`` (no colons) for {glue:text}; returns the text shown."""
+    if ":" in name:
+        raise ValueError(f"glue name '{name}' must not contain ':' (myst-nb reads it as a format spec)")
+    text = PlainText(format_value(value))
+    _myst_glue(name, text, display=False)
+    return text
+
+
+def glue_row(row: pd.Series, row_id: str | None = None) -> dict[str, str]:
+    """Glue every non-empty cell of a row as ``<row id>.<column>``; returns name -> text."""
+    row_id = row_id or str(row.iloc[0])
+    glued = {}
+    for column, value in row.items():
+        if pd.isna(value):
+            continue
+        name = f"{row_id}.{column}"
+        glued[name] = glue_value(name, value)
+    return glued
+
+
+def glue_table(frame: pd.DataFrame) -> dict[str, str]:
+    """glue_row for every row of a table (ids from its first column)."""
+    glued = {}
+    for _, row in frame.iterrows():
+        glued.update(glue_row(row))
+    return glued

@@ -1,0 +1,279 @@
+"""The book's Sphinx extension (listed in _config.yml): everything the build itself must enforce.
+
+- Refuses to build when `make check` would fail (bad data or references never produce a site).
+- Data-aware rebuilds: a chapter's declared ``data_files`` (and the toolkit's own code) are hashed; a
+  changed hash makes Sphinx re-read the chapter, and the hashes go into a hidden cell so the execution
+  cache misses exactly when an input changed (and hits again when it is reverted).
+- Offline charts: one fingerprinted local copy of Vega/Vega-Lite/Vega-Embed, added only to pages that
+  have a chart; the build fails if altair asks for a Vega-Lite version the bundle does not carry.
+- Publishes data/ beside the pages (CSV downloads), checks every internal link and anchor of the site,
+  dates each page by its git history, and writes a build report for the tests and the benchmark.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import time
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import altair
+import vl_convert
+from bs4 import BeautifulSoup
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+from . import __version__, paths
+from .chapters import Chapter
+from .charts import CHART_CLASS
+from .problems import CheckFailed
+
+logger = logging.getLogger(__name__)
+PACKAGE_DIR = Path(__file__).resolve().parent
+STATIC_DIR = PACKAGE_DIR / "static"
+TOOLKIT_INPUT = "reviewkit (toolkit code)"
+REPORT_NAME = "reviewkit-build.json"
+
+
+# ---------------------------------------------------------------- checks before anything is read
+def _check_before_build(app: Sphinx) -> None:
+    from .check import run_checks
+
+    problems = run_checks()
+    if problems:
+        raise ExtensionError("the book's sources have problems; nothing was built.\n" + CheckFailed(problems).report())
+
+
+# ---------------------------------------------------------------- data-aware rebuilds
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@cache
+def toolkit_hash() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def input_hashes(declared: list[str], executable: bool) -> dict[str, str]:
+    hashes = {}
+    for relative in declared:
+        path = paths.root() / relative
+        hashes[relative] = _sha256(path) if path.is_file() else "missing"
+    if executable:
+        hashes[TOOLKIT_INPUT] = toolkit_hash()
+    return hashes
+
+
+def _current_hashes(recorded: dict[str, str]) -> dict[str, str]:
+    declared = [name for name in recorded if name != TOOLKIT_INPUT]
+    return input_hashes(declared, TOOLKIT_INPUT in recorded)
+
+
+def _inputs_cell(chapter: str, hashes: dict[str, str]) -> str:
+    return (
+        "\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
+        "# Added by the build: the content hashes of this chapter's inputs make the execution cache key\n"
+        "# depend on its data; the call checks that the chapter read no undeclared data file.\n"
+        "import reviewkit.runtime\n"
+        f"reviewkit.runtime.verify_inputs({chapter!r}, {json.dumps(hashes, sort_keys=True)})\n"
+        "```\n"
+    )
+
+
+def _on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
+    path = Path(app.env.doc2path(docname))
+    chapter = Chapter(path, source[0].replace("\r\n", "\n"))
+    hashes = input_hashes(chapter.data_files, chapter.has_code_cells)
+    app.env.reviewkit_inputs = getattr(app.env, "reviewkit_inputs", {})
+    app.env.reviewkit_inputs[docname] = hashes
+    if chapter.has_code_cells:
+        source[0] = source[0].rstrip("\n") + _inputs_cell(chapter.name, hashes)
+
+
+def _on_env_get_outdated(app, env, added, changed, removed) -> list[str]:
+    recorded = getattr(env, "reviewkit_inputs", {})
+    stale = []
+    for docname, hashes in recorded.items():
+        if docname in removed or docname in changed or docname not in env.found_docs:
+            continue
+        if _current_hashes(hashes) != hashes:
+            stale.append(docname)
+    if stale:
+        logger.info(f"[reviewkit] inputs changed, re-reading: {', '.join(sorted(stale))}")
+    return stale
+
+
+def _on_env_purge_doc(app, env, docname) -> None:
+    getattr(env, "reviewkit_inputs", {}).pop(docname, None)
+
+
+def _on_env_merge_info(app, env, docnames, other) -> None:
+    env.reviewkit_inputs = getattr(env, "reviewkit_inputs", {})
+    env.reviewkit_inputs.update({d: h for d, h in getattr(other, "reviewkit_inputs", {}).items() if d in docnames})
+
+
+# ---------------------------------------------------------------- offline Vega bundle
+def vega_lite_version() -> str:
+    """The Vega-Lite version altair's specs declare, as major.minor (e.g. '6.4')."""
+    return ".".join(altair.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+
+
+def build_vega_bundle(cache_dir: Path) -> tuple[str, Path]:
+    """Write the fingerprinted bundle into cache_dir (reused across builds); return (file name, dir)."""
+    version = vega_lite_version()
+    available = vl_convert.get_vegalite_versions()
+    if version not in available:
+        raise ExtensionError(
+            f"altair {altair.__version__} writes Vega-Lite {version} specs, but vl-convert-python "
+            f"{vl_convert.__version__} bundles only {', '.join(available)}: the charts would not draw offline. "
+            "Fix: pin altair and vl-convert-python to versions that agree (requirements.txt), then `make lock`."
+        )
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    stamp = cache_dir / f"bundle-{vl_convert.__version__}-{version}.name"
+    if stamp.is_file() and (cache_dir / stamp.read_text()).is_file():
+        return stamp.read_text(), cache_dir
+    for old in cache_dir.glob("vega-bundle.*.js"):
+        old.unlink()
+    bundle = vl_convert.javascript_bundle(vl_version=version)
+    # A function scope keeps the bundle's top-level names (one is `_`) from clashing with Sphinx's scripts;
+    # it still publishes window.vega, window.vegaLite and window.vegaEmbed.
+    text = f"/* Vega {vl_convert.get_vega_version()}, Vega-Lite {version}, Vega-Embed {vl_convert.get_vega_embed_version()} (vl-convert-python {vl_convert.__version__}) */\n(function () {{\n{bundle}\n}})();\n"
+    name = f"vega-bundle.{hashlib.sha256(text.encode()).hexdigest()[:12]}.js"
+    (cache_dir / name).write_text(text, encoding="utf-8")
+    stamp.write_text(name)
+    return name, cache_dir
+
+
+def _on_config_inited(app: Sphinx, config) -> None:
+    name, bundle_dir = build_vega_bundle(Path(app.outdir).parent / ".reviewkit-static")
+    app.reviewkit_bundle = name
+    config.html_static_path = [*config.html_static_path, str(STATIC_DIR), str(bundle_dir)]
+    app.add_css_file("reviewkit.css")
+
+
+# ---------------------------------------------------------------- page context: charts, dates
+@cache
+def _git_date(*files: str) -> str | None:
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", *files], cwd=paths.root(),
+                             capture_output=True, text=True, timeout=20, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out or None
+
+
+def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    body = context.get("body", "")
+    if CHART_CLASS in body:
+        app.add_js_file(app.reviewkit_bundle, loading_method="defer")
+        app.add_js_file("reviewkit-charts.js", loading_method="defer")
+    if doctree is not None and pagename in app.env.found_docs:
+        source = paths.relative(Path(app.env.doc2path(pagename)))
+        inputs = [name for name in getattr(app.env, "reviewkit_inputs", {}).get(pagename, {}) if name != TOOLKIT_INPUT]
+        date = _git_date(source, *inputs)
+        if date:
+            context["last_updated"] = date
+        else:
+            context.pop("last_updated", None)
+
+
+# ---------------------------------------------------------------- after the build
+def _publish_data(outdir: Path) -> None:
+    target = outdir / "data"
+    target.mkdir(exist_ok=True)
+    for path in paths.data_dir().iterdir():
+        if path.suffix in {".csv", ".json"}:
+            shutil.copy2(path, target / path.name)
+
+
+def internal_link_problems(outdir: Path) -> list[str]:
+    """Every relative link, script, stylesheet or image in the site that points nowhere."""
+    problems = []
+    ids_cache: dict[Path, set[str]] = {}
+
+    def ids(page: Path) -> set[str]:
+        if page not in ids_cache:
+            soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+            ids_cache[page] = {tag["id"] for tag in soup.find_all(id=True)} | {
+                tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
+        return ids_cache[page]
+
+    for page in sorted(outdir.rglob("*.html")):
+        if "_static" in page.parts or "_sources" in page.parts:
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for tag, attr in (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")):
+            for element in soup.find_all(tag, attrs={attr: True}):
+                url = element[attr]
+                parts = urlsplit(url)
+                if parts.scheme or parts.netloc or url.startswith(("mailto:", "javascript:", "data:")):
+                    continue
+                target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
+                if target.is_dir():
+                    target = target / "index.html"
+                where = page.relative_to(outdir).as_posix()
+                if not target.exists():
+                    problems.append(f"{where}: link '{url}' points to a missing file")
+                elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids(target):
+                    problems.append(f"{where}: link '{url}' points to a missing anchor")
+    return problems
+
+
+def _write_report(app: Sphinx) -> None:
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    report = {"reviewkit": __version__, "started": app.reviewkit_started, "vega_bundle": app.reviewkit_bundle,
+              "chapters": {}}
+    for docname in sorted(app.env.found_docs):
+        data = NbMetadataCollector.get_exec_data(app.env, docname)
+        if not data:
+            continue
+        report["chapters"][docname] = {
+            "succeeded": data.get("succeeded"),
+            "runtime": data.get("runtime"),
+            "executed_this_build": bool(data.get("mtime") and data["mtime"] >= app.reviewkit_started - 1),
+            "inputs": getattr(app.env, "reviewkit_inputs", {}).get(docname, {}),
+        }
+    Path(app.outdir).parent.joinpath(REPORT_NAME).write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
+def _on_build_finished(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    _publish_data(outdir)
+    for problem in internal_link_problems(outdir):
+        logger.warning(f"[reviewkit] broken internal link: {problem}", type="reviewkit", subtype="links")
+    _write_report(app)
+
+
+def _on_builder_inited(app: Sphinx) -> None:
+    app.reviewkit_started = time.time()
+    if app.config.reviewkit_check_sources:
+        _check_before_build(app)
+
+
+def setup(app: Sphinx) -> dict:
+    from .directives import DataDictionary
+
+    app.add_config_value("reviewkit_check_sources", True, "env")
+    app.add_directive("data-dictionary", DataDictionary)
+    app.connect("config-inited", _on_config_inited)
+    app.connect("builder-inited", _on_builder_inited)
+    app.connect("source-read", _on_source_read)
+    app.connect("env-get-outdated", _on_env_get_outdated)
+    app.connect("env-purge-doc", _on_env_purge_doc)
+    app.connect("env-merge-info", _on_env_merge_info)
+    app.connect("html-page-context", _on_html_page_context)
+    app.connect("build-finished", _on_build_finished)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
+            "env_version": 1}

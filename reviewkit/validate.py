@@ -1,0 +1,97 @@
+"""Validation of data/ with the frictionless library, reported as author-facing problems."""
+
+from __future__ import annotations
+
+import json
+
+import frictionless
+
+from . import bibliography, paths, schema
+from .problems import Problem
+
+# What to do about each kind of frictionless error, in an author's words.
+FIXES = {
+    "type-error": "write a value of the column's type (see its description in data/datapackage.json), "
+                  "or leave the cell empty if the source gives none",
+    "constraint-error": "use a value the schema allows for this column (data/datapackage.json lists them)",
+    "required-error": "fill in this cell: the column is required",
+    "unique-error": "ids must be unique: give this row its own id",
+    "primary-key": "ids must be unique: give this row its own id",
+    "foreign-key": "use an id or key that exists in the referenced table (for `reference`: a key of references.bib)",
+    "extra-label": "unknown columns are rejected: add the column to the table's schema in data/datapackage.json "
+                   "(with a title and description) or remove it",
+    "missing-label": "add the column to the CSV header (leave its cells empty where the source gives no value)",
+    "incorrect-label": "the header must match the schema's field names in order",
+    "duplicate-label": "each column name appears once in the header",
+    "blank-label": "give every column a name in the header row",
+    "extra-cell": "this row has more cells than the header: check for an unquoted comma",
+    "missing-cell": "this row has fewer cells than the header: check for a missing comma or quote",
+    "blank-row": "delete the empty row",
+    "encoding-error": "save the file as UTF-8",
+    "source-error": "save the file as UTF-8 comma-separated values with one header row",
+    "scheme-error": "restore the file or correct its path in data/datapackage.json",
+}
+DEFAULT_FIX = "compare the row with the schema in data/datapackage.json"
+
+
+def _descriptor_with_references() -> dict:
+    descriptor = json.loads(json.dumps(schema.descriptor()))
+    keys = bibliography.keys()
+    descriptor["resources"] = [r for r in descriptor["resources"] if r.get("name") != schema.REFERENCES_RESOURCE]
+    descriptor["resources"].append({
+        "name": schema.REFERENCES_RESOURCE,
+        "profile": "tabular-data-resource",
+        "data": [["key"]] + [[key] for key in keys],
+        "schema": {"fields": [{"name": "key", "type": "string"}], "primaryKey": ["key"]},
+    })
+    return descriptor
+
+
+def _file_problems() -> list[Problem]:
+    problems = []
+    for resource in schema.resources():
+        path = paths.data_dir() / resource["path"]
+        name = paths.relative(path)
+        if not path.is_file():
+            problems.append(Problem(name, None, None, f"table '{resource['name']}' is declared in "
+                                    "data/datapackage.json but its file is missing",
+                                    "restore the CSV (git checkout -- " + name + ") or remove its resource"))
+        elif not path.read_text(encoding="utf-8-sig").strip():
+            problems.append(Problem(name, 1, None, "the file is empty",
+                                    "restore the header row and data (git checkout -- " + name + ")"))
+    return problems
+
+
+def validate_package() -> list[Problem]:
+    """Every problem in data/: missing or empty files, then everything frictionless finds."""
+    problems = _file_problems()
+    if problems:
+        return problems  # frictionless cannot say more about absent tables
+    try:
+        package = frictionless.Package(_descriptor_with_references(), basepath=str(paths.data_dir()))
+    except frictionless.FrictionlessException as error:
+        reasons = [reason.message for reason in getattr(error, "reasons", [])] or [str(error)]
+        return [Problem("data/datapackage.json", None, None, reason,
+                        "fix the descriptor so it is a valid Tabular Data Package (see frictionless docs)")
+                for reason in reasons]
+    report = package.validate()
+    for error in report.errors:  # the descriptor itself
+        problems.append(Problem("data/datapackage.json", None, None, error.message,
+                                "fix the descriptor so it is a valid Data Package"))
+    for task in report.tasks:
+        file = f"data/{task.place}" if not str(task.place).startswith("data/") else str(task.place)
+        for error in task.errors:
+            row = getattr(error, "row_number", None)
+            field = getattr(error, "field_name", None) or getattr(error, "label", None)
+            cell = getattr(error, "cell", None)
+            detail = error.note or error.description
+            message = f"{error.title.lower()}: {detail}"
+            if cell not in (None, ""):
+                message += f" (cell value: {cell!r})"
+            if error.type == "extra-label":
+                message = f"column '{field}' is not in the schema"
+            elif error.type == "missing-label":
+                message = f"required column '{field}' is missing from the header"
+            problems.append(Problem(file, row if row is not None else (1 if "label" in error.type else None),
+                                    field, message, FIXES.get(error.type, DEFAULT_FIX)))
+    return problems

@@ -10,6 +10,9 @@
 #   make lock       re-resolve requirements.lock after editing requirements.txt
 #   make clean      remove _build (and the execution cache with it)
 
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -35,7 +38,8 @@ check: $(STAMP)
 
 book: $(STAMP)
 	$(BIN)/reviewkit check
-	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	mkdir -p $(BUILD)
+	$(BIN)/jupyter-book build . $(JB_FLAGS) 2>&1 | tee $(BUILD)/build.log
 
 test: book
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -96,3 +96,106 @@ def dot_plot(frame: pd.DataFrame, *, x: str, y: str, description: str, x_title: 
     if size:
         encoding["size"] = alt.Size(size, scale=alt.Scale(range=[60, 600]))
     return _base(frame, description).mark_circle(opacity=0.85, stroke="#333", strokeWidth=0.5).encode(**encoding)
+
+
+# ---------------------------------------------------------------- the book's charts
+STATUS_ORDER = ["MATCH", "PARTIAL", "MISMATCH", "NOT FOUND"]
+STATUS_COLOURS = ["#009E73", "#E69F00", "#D55E00", "#999999"]
+
+
+def median_os_chart(studies: pd.DataFrame) -> alt.Chart:
+    """Median overall survival per clinical study; marker area = patients (hollow where n is not given)."""
+    frame = studies[studies["median_os_months"].notna()].copy()
+    frame["study"] = frame["indication"] + " (phase " + frame["phase"].fillna("not stated") + ")"
+    frame["patients"] = frame["n_patients"].astype("string").fillna("not reported")
+    frame["os_population"] = frame["median_os_population"].fillna("not stated")
+    tooltip = [
+        alt.Tooltip("indication:N", title="Indication"), alt.Tooltip("phase:N", title="Phase"),
+        alt.Tooltip("median_os_months:Q", title="Median OS (months)"),
+        alt.Tooltip("os_population:N", title="Median OS describes"),
+        alt.Tooltip("patients:N", title="Patients"), alt.Tooltip("combination:N", title="Combination"),
+        alt.Tooltip("armed_with:N", title="Armed with"), alt.Tooltip("reference:N", title="Reference"),
+    ]
+    base = _base(frame, "").encode(
+        x=alt.X("median_os_months:Q", title="Median overall survival (months)", scale=alt.Scale(zero=True)),
+        y=alt.Y("study:N", title=None, sort=alt.EncodingSortField("median_os_months", order="descending"),
+                axis=alt.Axis(labelLimit=260)),
+        color=alt.Color("os_population:N", title="Median OS describes"),
+        tooltip=tooltip,
+    )
+    known = base.transform_filter("isValid(datum.n_patients)").mark_circle(opacity=0.85, stroke="#333").encode(
+        size=alt.Size("n_patients:Q", title="Patients", scale=alt.Scale(range=[80, 700])))
+    unknown = base.transform_filter("!isValid(datum.n_patients)").mark_point(size=120, filled=False, strokeWidth=2)
+    described = ("Dot plot of the median overall survival the review reports for each clinical study of "
+                 "BsAb-armed T cells; marker area shows the number of patients, hollow where the review gives none. "
+                 "Several values describe a subgroup, named in the colour legend.")
+    return alt.layer(known, unknown, description=described).properties(width="container", height=alt.Step(36))
+
+
+def preclinical_landscape_chart(studies: pd.DataFrame, targets: pd.DataFrame) -> alt.Chart:
+    """Targets × tumour types of the preclinical studies (one square per study and target)."""
+    frame = targets.merge(studies, on="study_id", how="left")
+    return _base(frame, "Grid of the tumour antigens targeted by each preclinical study of BsAb-armed cells, "
+                        "by tumour type; each square is one cited study, coloured by effector cell.").mark_square(
+        size=260, opacity=0.85).encode(
+        x=alt.X("target:N", title="Targeted antigen", axis=alt.Axis(labelAngle=-40)),
+        y=alt.Y("tumour_type:N", title=None, axis=alt.Axis(labelLimit=200)),
+        color=alt.Color("effector:N", title="Effector cells"),
+        xOffset=alt.XOffset("reference:N"),
+        tooltip=[alt.Tooltip("tumour_type:N", title="Tumour type"), alt.Tooltip("target:N", title="Target"),
+                 alt.Tooltip("bispecifics:N", title="Bispecific(s)"), alt.Tooltip("model:N", title="Model"),
+                 alt.Tooltip("reference:N", title="Reference")],
+    ).properties(height=alt.Step(30))
+
+
+def percent_outcomes_chart(row: pd.Series, columns: dict[str, str], description: str) -> alt.Chart:
+    """Horizontal bars of one study's percentage outcomes; ``columns`` maps column -> label."""
+    frame = pd.DataFrame([
+        {"outcome": label, "percent": float(row[column]), "column": column}
+        for column, label in columns.items() if pd.notna(row[column])
+    ])
+    bars = _base(frame, description).mark_bar(color=PALETTE[0]).encode(
+        x=alt.X("percent:Q", title="Percent of patients", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("outcome:N", title=None, sort=list(columns.values()), axis=alt.Axis(labelLimit=260)),
+        tooltip=[alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("percent:Q", title="Percent")],
+    )
+    labels = bars.mark_text(align="left", dx=4).encode(text=alt.Text("percent:Q"))
+    return alt.layer(bars, labels, description=description).properties(width="container", height=alt.Step(34))
+
+
+def approvals_timeline_chart(products: pd.DataFrame) -> alt.Chart:
+    """FDA approvals by month: the review's count and the updates since, told apart by colour and shape."""
+    frame = products.copy()
+    frame["month"] = frame["approval_month"] + "-01"
+    frame["exact_date"] = frame["approval_date"].dt.strftime("%Y-%m-%d").astype("string").fillna("not given")
+    frame["origin"] = frame["source_kind"].map({
+        "counted_in_review": "counted by the review", "named_in_review": "named in the review",
+        "update": "update since the review"})
+    description = ("Timeline of FDA approvals of engineered and adoptive cell products by month, coloured by whether "
+                   "the review counts or names the product or it is an update from the source audit.")
+    return _base(frame, description).mark_point(size=180, filled=True, opacity=0.9).encode(
+        x=alt.X("yearmonth(month):T", title="Month of approval", axis=alt.Axis(format="%Y", tickCount="year")),
+        y=alt.Y("platform:N", title=None),
+        color=alt.Color("origin:N", title="Source"),
+        shape=alt.Shape("origin:N", title="Source"),
+        tooltip=[alt.Tooltip("product:N", title="Product"), alt.Tooltip("generic_name:N", title="Generic name"),
+                 alt.Tooltip("platform:N", title="Platform"), alt.Tooltip("indication:N", title="Indication"),
+                 alt.Tooltip("exact_date:N", title="Approval date"), alt.Tooltip("origin:N", title="Source"),
+                 alt.Tooltip("source_check:N", title="Source check")],
+    ).properties(height=alt.Step(50))
+
+
+def status_by_section_chart(checks: pd.DataFrame) -> alt.Chart:
+    """Counts of source-check statuses per section of the review (stacked bars)."""
+    frame = checks.groupby(["review_section", "status"], as_index=False).size().rename(columns={"size": "checks"})
+    description = ("Stacked bar chart of the independent source checks per section of the review, "
+                   "split by status: match, partial, mismatch, not found.")
+    return _base(frame, description).mark_bar().encode(
+        x=alt.X("checks:Q", title="Checks", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("review_section:N", title="Section of the review"),
+        color=alt.Color("status:N", title="Status", scale=alt.Scale(domain=STATUS_ORDER, range=STATUS_COLOURS),
+                        sort=STATUS_ORDER),
+        order=alt.Order("status_rank:Q"),
+        tooltip=[alt.Tooltip("review_section:N", title="Section"), alt.Tooltip("status:N", title="Status"),
+                 alt.Tooltip("checks:Q", title="Checks")],
+    ).transform_calculate(status_rank=f"indexof({STATUS_ORDER!r}, datum.status)").properties(height=alt.Step(34))

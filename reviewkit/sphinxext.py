@@ -114,11 +114,38 @@ def _on_env_get_outdated(app, env, added, changed, removed) -> list[str]:
 
 def _on_env_purge_doc(app, env, docname) -> None:
     getattr(env, "reviewkit_inputs", {}).pop(docname, None)
+    placements = getattr(env, "reviewkit_source_check_docs", {})
+    for check_id in [c for c, d in placements.items() if d == docname]:
+        del placements[check_id]
+    getattr(env, "reviewkit_source_check_table_docs", set()).discard(docname)
 
 
 def _on_env_merge_info(app, env, docnames, other) -> None:
-    env.reviewkit_inputs = getattr(env, "reviewkit_inputs", {})
-    env.reviewkit_inputs.update({d: h for d, h in getattr(other, "reviewkit_inputs", {}).items() if d in docnames})
+    for name, empty in (("reviewkit_inputs", dict), ("reviewkit_source_check_docs", dict)):
+        mine = env.__dict__.setdefault(name, empty())
+        mine.update({k: v for k, v in getattr(other, name, {}).items() if (k if name == "reviewkit_inputs" else v) in docnames})
+    env.__dict__.setdefault("reviewkit_source_check_table_docs", set()).update(
+        getattr(other, "reviewkit_source_check_table_docs", set()))
+
+
+def _on_env_get_updated(app, env) -> list[str]:
+    # The audit table links to wherever each check is shown, so it is rewritten on every build.
+    return sorted(getattr(env, "reviewkit_source_check_table_docs", set()))
+
+
+def _on_env_check_consistency(app, env) -> None:
+    from .directives import source_check_rows
+
+    if not app.config.reviewkit_require_all_source_checks:
+        return
+    placements = getattr(env, "reviewkit_source_check_docs", {})
+    for check_id, row in sorted(source_check_rows().items()):
+        if check_id not in placements:
+            logger.warning(
+                f"[reviewkit] source check {check_id} ({row['status']}: {row['claim']}) is shown in no chapter. "
+                f"Fix: add ':::{{source-check}} {check_id}' right after the claim in its chapter "
+                f"(section {row['review_section']} of the review); a finding may not be hidden.",
+                type="reviewkit", subtype="source_check")
 
 
 # ---------------------------------------------------------------- offline Vega bundle
@@ -173,6 +200,8 @@ def _git_date(*files: str) -> str | None:
 
 def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
     body = context.get("body", "")
+    if "reviewkit-sortable" in body:
+        app.add_js_file("reviewkit-tables.js", loading_method="defer")
     if CHART_CLASS in body:
         app.add_js_file(app.reviewkit_bundle, loading_method="defer")
         app.add_js_file("reviewkit-charts.js", loading_method="defer")
@@ -263,10 +292,19 @@ def _on_builder_inited(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    from .directives import DataDictionary
+    from .directives import (DataDictionary, SourceCheck, SourceCheckTable, fill_source_check_tables,
+                             source_check_table)
 
     app.add_config_value("reviewkit_check_sources", True, "env")
+    # Every row of data/source_checks.csv must be shown next to its claim (off only for partial test builds).
+    app.add_config_value("reviewkit_require_all_source_checks", True, "env")
     app.add_directive("data-dictionary", DataDictionary)
+    app.add_directive("source-check", SourceCheck)
+    app.add_directive("source-check-table", SourceCheckTable)
+    app.add_node(source_check_table)
+    app.connect("doctree-resolved", fill_source_check_tables)
+    app.connect("env-get-updated", _on_env_get_updated)
+    app.connect("env-check-consistency", _on_env_check_consistency)
     app.connect("config-inited", _on_config_inited)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("source-read", _on_source_read)

@@ -107,6 +107,13 @@ def _on_env_get_outdated(app, env, added, changed, removed) -> list[str]:
             continue
         if _current_hashes(hashes) != hashes:
             stale.append(docname)
+    history_docs = getattr(env, "reviewkit_history_docs", {})
+    if history_docs:
+        from . import history
+
+        current = history.head()
+        stale += [doc for doc, seen in history_docs.items() if seen != current and doc in env.found_docs
+                  and doc not in changed and doc not in stale]
     if stale:
         logger.info(f"[reviewkit] inputs changed, re-reading: {', '.join(sorted(stale))}")
     return stale
@@ -118,6 +125,7 @@ def _on_env_purge_doc(app, env, docname) -> None:
     for check_id in [c for c, d in placements.items() if d == docname]:
         del placements[check_id]
     getattr(env, "reviewkit_source_check_table_docs", set()).discard(docname)
+    getattr(env, "reviewkit_history_docs", {}).pop(docname, None)
 
 
 def _on_env_merge_info(app, env, docnames, other) -> None:
@@ -208,11 +216,35 @@ def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree)
     if doctree is not None and pagename in app.env.found_docs:
         source = paths.relative(Path(app.env.doc2path(pagename)))
         inputs = [name for name in getattr(app.env, "reviewkit_inputs", {}).get(pagename, {}) if name != TOOLKIT_INPUT]
+        _page_metadata(app, pagename, context, doctree)
         date = _git_date(source, *inputs)
         if date:
             context["last_updated"] = date
         else:
             context.pop("last_updated", None)
+
+
+def _page_metadata(app: Sphinx, pagename: str, context: dict, doctree) -> None:
+    """Description and Open Graph tags from the page's title and first paragraph (no third-party host)."""
+    import html as html_module
+
+    from docutils import nodes as docutils_nodes
+
+    paragraph = next((p for p in doctree.findall(docutils_nodes.paragraph)
+                      if len(p.astext()) > 60 and not isinstance(p.parent, docutils_nodes.admonition)), None)
+    description = " ".join((paragraph.astext() if paragraph else app.config.project).split())
+    if len(description) > 200:
+        description = description[:197].rsplit(" ", 1)[0] + "…"
+    title = context.get("title") or app.config.project
+    tags = {
+        "name=\"description\"": description,
+        "property=\"og:title\"": html_module.unescape(str(title)),
+        "property=\"og:description\"": description,
+        "property=\"og:type\"": "article",
+        "property=\"og:site_name\"": app.config.project,
+    }
+    context["metatags"] = context.get("metatags", "") + "".join(
+        f'<meta {attribute} content="{html_module.escape(value, quote=True)}" />\n' for attribute, value in tags.items())
 
 
 # ---------------------------------------------------------------- after the build
@@ -292,7 +324,7 @@ def _on_builder_inited(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    from .directives import (DataDictionary, SourceCheck, SourceCheckTable, fill_source_check_tables,
+    from .directives import (ChangeLog, DataDictionary, SourceCheck, SourceCheckTable, fill_source_check_tables,
                              source_check_table)
 
     app.add_config_value("reviewkit_check_sources", True, "env")
@@ -301,6 +333,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("data-dictionary", DataDictionary)
     app.add_directive("source-check", SourceCheck)
     app.add_directive("source-check-table", SourceCheckTable)
+    app.add_directive("change-log", ChangeLog)
     app.add_node(source_check_table)
     app.connect("doctree-resolved", fill_source_check_tables)
     app.connect("env-get-updated", _on_env_get_updated)

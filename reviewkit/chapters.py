@@ -14,6 +14,7 @@ from .problems import Problem
 
 # {cite}`a,b`, {cite:p}`a`, {cite:t}`a` ... (sphinxcontrib-bibtex roles)
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
+SOURCE_CHECK_DIRECTIVE = re.compile(r"^(?::::|```)\{source-check\}\s+(.+?)\s*$")
 GLUE_TEXT_ROLE = re.compile(r"\{glue:text\}`([^`:]+)(?::[^`]*)?`")
 CODE_CELL = re.compile(r"^```\{code-cell\}", re.M)
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
@@ -63,6 +64,10 @@ class Chapter:
 
     def glue_references(self) -> list[tuple[int, str]]:
         return self._matches(GLUE_TEXT_ROLE)
+
+    def source_checks(self) -> list[tuple[int, str]]:
+        """(line, check id) for every {source-check} directive."""
+        return [(line, check_id) for line, ids in self._matches(SOURCE_CHECK_DIRECTIVE) for check_id in ids.split()]
 
 
 def toc_files(root: Path | None = None) -> list[str]:
@@ -136,6 +141,7 @@ def check_chapters(chapters: list[Chapter], bib_keys: set[str], *, require_all_c
                 problems.append(Problem(chapter.name, 1, "data_files",
                                         f"declares data file '{declared}', which does not exist",
                                         "correct the path (relative to the book's root, e.g. data/clinical_studies.csv) or add the file"))
+    problems += check_source_checks_shown(chapters)
     if require_all_cited:
         entries = entries_line_numbers()
         for key in sorted(bib_keys - cited):
@@ -148,3 +154,36 @@ def check_chapters(chapters: list[Chapter], bib_keys: set[str], *, require_all_c
 def entries_line_numbers() -> dict[str, int]:
     from .bibliography import parse
     return {entry.key: entry.start_line + 1 for entry in parse().entries}
+
+
+def check_source_checks_shown(chapters: list[Chapter]) -> list[Problem]:
+    """Every row of data/source_checks.csv is shown once, next to its claim: a finding may not be hidden."""
+    import csv
+
+    path = paths.data_dir() / "source_checks.csv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = {row["check_id"]: (line, row) for line, row in enumerate(csv.DictReader(handle), start=2)}
+    shown: dict[str, tuple[str, int]] = {}
+    problems = []
+    for chapter in chapters:
+        for line, check_id in chapter.source_checks():
+            if check_id not in rows:
+                problems.append(Problem(chapter.name, line, check_id, f"shows unknown source check '{check_id}'",
+                                        "use a check_id of data/source_checks.csv"))
+            elif check_id in shown:
+                first = shown[check_id]
+                problems.append(Problem(chapter.name, line, check_id,
+                                        f"shows source check {check_id} again (first in {first[0]}:{first[1]})",
+                                        "show each check once, next to the claim it concerns"))
+            else:
+                shown[check_id] = (chapter.name, line)
+    for check_id, (line, row) in rows.items():
+        if check_id not in shown:
+            problems.append(Problem(
+                "data/source_checks.csv", line, check_id,
+                f"source check {check_id} ({row['status']}: {row['claim']}) is shown in no chapter",
+                f"add ':::{{source-check}} {check_id}' after the claim in its chapter (review section "
+                f"{row['review_section']}); a finding may not be hidden"))
+    return problems

@@ -17,7 +17,8 @@ def _check(_args) -> int:
     elapsed = time.perf_counter() - started
     if problems:
         print(CheckFailed(problems).report(), file=sys.stderr)
-        print(f"\nmake check: FAILED ({len(problems)} problems, {elapsed:.1f} s). Nothing was built.", file=sys.stderr)
+        noun = "problem" if len(problems) == 1 else "problems"
+        print(f"\nmake check: FAILED ({len(problems)} {noun}, {elapsed:.1f} s). Nothing was built.", file=sys.stderr)
         return 1
     print(f"make check: data, schema, references and citations OK ({elapsed:.1f} s)")
     return 0

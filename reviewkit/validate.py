@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import frictionless
@@ -38,6 +40,9 @@ def _descriptor_with_references() -> dict:
     descriptor = json.loads(json.dumps(schema.descriptor()))
     keys = bibliography.keys()
     descriptor["resources"] = [r for r in descriptor["resources"] if r.get("name") != schema.REFERENCES_RESOURCE]
+    for resource in descriptor["resources"]:
+        # Match columns to fields by name ("equal": same set, any order), so problems name the column.
+        resource["schema"]["fieldsMatch"] = "equal"
     descriptor["resources"].append({
         "name": schema.REFERENCES_RESOURCE,
         "profile": "tabular-data-resource",
@@ -48,6 +53,8 @@ def _descriptor_with_references() -> dict:
 
 
 def _file_problems() -> list[Problem]:
+    """Missing and empty files, and header columns the schema does not know (columns are matched by name,
+    so their order is free, but an unknown column is rejected rather than silently ignored)."""
     problems = []
     for resource in schema.resources():
         path = paths.data_dir() / resource["path"]
@@ -56,17 +63,26 @@ def _file_problems() -> list[Problem]:
             problems.append(Problem(name, None, None, f"table '{resource['name']}' is declared in "
                                     "data/datapackage.json but its file is missing",
                                     "restore the CSV (git checkout -- " + name + ") or remove its resource"))
-        elif not path.read_text(encoding="utf-8-sig").strip():
+            continue
+        text = path.read_text(encoding="utf-8-sig")
+        if not text.strip():
             problems.append(Problem(name, 1, None, "the file is empty",
                                     "restore the header row and data (git checkout -- " + name + ")"))
+            continue
+        header = next(csv.reader(io.StringIO(text)), [])
+        known = {field["name"] for field in resource["schema"]["fields"]}
+        for column in header:
+            if column not in known:
+                problems.append(Problem(name, 1, column, f"column '{column}' is not in the schema",
+                                        FIXES["extra-label"]))
     return problems
 
 
 def validate_package() -> list[Problem]:
     """Every problem in data/: missing or empty files, then everything frictionless finds."""
     problems = _file_problems()
-    if problems:
-        return problems  # frictionless cannot say more about absent tables
+    if any(p.field is None for p in problems):
+        return problems  # frictionless cannot say more about absent or empty tables
     try:
         package = frictionless.Package(_descriptor_with_references(), basepath=str(paths.data_dir()))
     except frictionless.FrictionlessException as error:
@@ -82,7 +98,8 @@ def validate_package() -> list[Problem]:
         file = f"data/{task.place}" if not str(task.place).startswith("data/") else str(task.place)
         for error in task.errors:
             row = getattr(error, "row_number", None)
-            field = getattr(error, "field_name", None) or getattr(error, "label", None)
+            field = (getattr(error, "field_name", None) or getattr(error, "label", None)
+                     or ", ".join(getattr(error, "field_names", None) or []) or None)
             cell = getattr(error, "cell", None)
             detail = error.note or error.description
             message = f"{error.title.lower()}: {detail}"

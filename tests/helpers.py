@@ -1,0 +1,36 @@
+"""Small editing helpers for fault-injection tests (they edit copies of the book, never the real one)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def set_cell(path: Path, row_id: str, column: str, value: str) -> int:
+    """Set one cell (row found by its first column); returns the row's line number in the file."""
+    rows = read_rows(path)
+    header = rows[0]
+    for number, row in enumerate(rows[1:], start=2):
+        if row[0] == row_id:
+            row[header.index(column)] = value
+            write_rows(path, rows)
+            return number
+    raise KeyError(row_id)
+
+
+def line_of(path: Path, row_id: str) -> int:
+    for number, row in enumerate(read_rows(path)[1:], start=2):
+        if row[0] == row_id:
+            return number
+    raise KeyError(row_id)

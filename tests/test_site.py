@@ -1,0 +1,204 @@
+"""The built site (`make test` builds it first): pages, numbers, tables, charts, references, audit."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import bibtexparser
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import BUILD, ROOT
+from reviewkit.chapters import Chapter, all_chapters, resolve_toc_file, toc_files
+
+SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+
+
+def page(site: Path, name: str) -> BeautifulSoup:
+    return BeautifulSoup((site / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def csv_cells() -> dict[str, dict[str, str]]:
+    """Raw CSV cells of every table by row id (first column), read with the csv module, not the toolkit."""
+    cells = {}
+    for path in (ROOT / "data").glob("*.csv"):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                cells[next(iter(row.values()))] = row
+    return cells
+
+
+def as_number(text: str) -> Decimal | None:
+    text = text.strip().replace(",", "")
+    mantissa, sep, power = text.partition(" × 10")
+    if not sep and text.startswith("10") and text[2:] and all(c in "⁻⁰¹²³⁴⁵⁶⁷⁸⁹" for c in text[2:]):
+        mantissa, power = "1", text[2:]
+    try:
+        value = Decimal(mantissa)
+    except ArithmeticError:
+        return None
+    return value * Decimal(10) ** int(power.translate(SUPERSCRIPTS)) if power else value
+
+
+CHAPTERS = [Chapter.read(resolve_toc_file(entry)) for entry in toc_files() if resolve_toc_file(entry)]
+
+
+def test_every_toc_entry_has_a_page(site):
+    for entry in toc_files():
+        assert (site / f"{entry}.html").is_file(), entry
+    assert (site / "index.html").is_file()
+
+
+def test_build_log_has_no_warnings(site):
+    log = (BUILD / "build.log").read_text(encoding="utf-8")
+    assert "build succeeded" in log
+    flagged = [line for line in log.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL):", line)]
+    assert flagged == []
+
+
+def test_every_executable_chapter_ran(build_report):
+    executable = [c for c in CHAPTERS if c.has_code_cells]
+    assert len(executable) >= 8
+    for chapter in executable:
+        docname = chapter.name.removesuffix(".md")
+        assert build_report["chapters"].get(docname, {}).get("succeeded") is True, docname
+
+
+@pytest.mark.parametrize("chapter", [c for c in CHAPTERS if c.glue_references()], ids=lambda c: c.name)
+def test_glued_numbers_equal_their_csv_cells(site, chapter):
+    cells = csv_cells()
+    shown = [span.get_text() for span in page(site, chapter.name.removesuffix(".md")).select("span.pasted-text")]
+    references = chapter.glue_references()
+    assert len(shown) == len(references), "every {glue:text} must render exactly once"
+    compared = 0
+    for (line, key), text in zip(references, shown):
+        row_id, _, column = key.rpartition(".")
+        if row_id not in cells or column not in cells[row_id]:
+            continue  # a computed value, tested where it is computed
+        raw = cells[row_id][column]
+        number = as_number(raw) if raw else None
+        if number is not None:
+            assert as_number(text) == number, f"{chapter.name}:{line} {key}: page shows {text!r}, CSV has {raw!r}"
+        else:
+            assert text == raw, f"{chapter.name}:{line} {key}"
+        compared += 1
+    assert compared, "a chapter with glued values must show at least one CSV cell"
+
+
+def test_tables_link_their_csv_and_the_downloads_are_the_data(site):
+    tables = 0
+    for chapter in CHAPTERS:
+        for figure in page(site, chapter.name.removesuffix(".md")).select("figure.reviewkit-table"):
+            tables += 1
+            assert figure.figcaption.get_text(strip=True)
+            link = figure.select_one("a[download]")
+            target = (site / "chapters" / link["href"]).resolve()
+            assert target.read_bytes() == (ROOT / "data" / target.name).read_bytes()
+    assert tables >= 8
+
+
+def test_charts_are_present_described_and_offline(site):
+    charts = 0
+    for chapter in CHAPTERS:
+        soup = page(site, chapter.name.removesuffix(".md"))
+        containers = soup.select("div.reviewkit-chart")
+        charts += len(containers)
+        for container in containers:
+            assert len(container["aria-label"]) > 20
+        scripts = [s["src"] for s in soup.find_all("script", src=True)]
+        bundles = [s for s in scripts if "vega-bundle." in s]
+        assert len(bundles) == (1 if containers else 0), chapter.name
+    assert charts >= 5
+
+
+def test_vega_bundle_is_fingerprinted(site):
+    (bundle,) = (site / "_static").glob("vega-bundle.*.js")
+    fingerprint = bundle.name.split(".")[1]
+    assert hashlib.sha256(bundle.read_bytes()).hexdigest()[:12] == fingerprint
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    for html in site.rglob("*.html"):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+            for element in soup.find_all(tag, attrs={attribute: True}):
+                if tag == "link" and not set(element.get("rel", [])) & {"stylesheet", "preload", "icon", "modulepreload"}:
+                    continue
+                assert not re.match(r"^(https?:)?//", element[attribute]), f"{html.name}: {element}"
+    assert "cdn.jsdelivr" not in "".join(p.read_text(encoding="utf-8") for p in site.glob("chapters/*.html"))
+
+
+def test_every_data_reference_exists_and_every_entry_is_cited():
+    keys = {entry.key for entry in bibtexparser.parse_file(str(ROOT / "references.bib")).entries}
+    for row in csv_cells().values():
+        if row.get("reference"):
+            assert row["reference"] in keys
+    cited = {key for chapter in all_chapters() for _, key in chapter.citations()}
+    assert cited == keys
+
+
+def test_references_page_lists_every_entry_with_its_doi(site):
+    soup = page(site, "chapters/references")
+    entries = bibtexparser.parse_file(str(ROOT / "references.bib")).entries
+    text = soup.get_text(" ")
+    citations = soup.select("div.citation")
+    assert len(citations) == len(entries)
+    for entry in entries:
+        assert entry.fields_dict["doi"].value in text
+
+
+def test_every_source_check_is_shown_beside_its_claim_and_in_the_audit(site):
+    with (ROOT / "data" / "source_checks.csv").open(encoding="utf-8") as handle:
+        checks = list(csv.DictReader(handle))
+    audit = page(site, "chapters/evidence-audit")
+    boxes = {}
+    for chapter in CHAPTERS:
+        for box in page(site, chapter.name.removesuffix(".md")).select("div.reviewkit-source-check"):
+            boxes[box["id"]] = (chapter.name, box.get_text(" "))
+    for check in checks:
+        anchor = f"source-check-{check['check_id'].lower()}"
+        assert anchor in boxes, f"{check['check_id']} is not shown next to its claim"
+        assert check["status"] in boxes[anchor][1] and check["primary_source_value"] in boxes[anchor][1]
+        row = audit.find(id=f"{anchor}-row")
+        assert row is not None and check["status"] in row.get_text()
+        link = row.find("a")
+        assert link["href"].endswith(f"#{anchor}") and boxes[anchor][0].removesuffix(".md").split("/")[-1] in link["href"]
+
+
+def test_audit_status_counts_equal_the_csv(site):
+    with (ROOT / "data" / "source_checks.csv").open(encoding="utf-8") as handle:
+        statuses = [row["status"] for row in csv.DictReader(handle)]
+    glance = page(site, "chapters/evidence-audit").select_one("div.admonition")
+    numbers = [int(span.get_text()) for span in glance.select("span.pasted-text")]
+    expected = [len(statuses)] + [statuses.count(s) for s in ("MATCH", "PARTIAL", "MISMATCH", "NOT FOUND")]
+    assert numbers == expected
+
+
+def test_last_updated_comes_from_git(site):
+    chapter = "chapters/bsab-armed-nk-cells-haematological-cancers"
+    inputs = Chapter.read(ROOT / f"{chapter}.md").data_files
+    expected = subprocess.run(["git", "log", "-1", "--format=%cs", "--", f"{chapter}.md", *inputs], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout.strip()
+    footer = page(site, chapter).get_text(" ")
+    assert f"Last updated on {expected}" in " ".join(footer.split())
+
+
+def test_what_changed_lists_the_history_of_the_evidence(site):
+    subjects = subprocess.run(["git", "log", "--format=%s", "--", "data", "references.bib"], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout.splitlines()
+    text = " ".join(page(site, "chapters/what-changed").get_text(" ").split())
+    assert subjects
+    for subject in subjects:
+        assert " ".join(subject.split()) in text
+
+
+def test_pages_have_description_metadata(site):
+    for chapter in CHAPTERS:
+        soup = page(site, chapter.name.removesuffix(".md"))
+        assert soup.find("meta", attrs={"name": "description"})["content"]
+        assert soup.find("meta", property="og:title")["content"]

@@ -118,7 +118,7 @@ def check_toc(root: Path | None = None) -> list[Problem]:
     return problems
 
 
-def check_chapters(chapters: list[Chapter], bib_keys: set[str], *, require_all_cited: bool = True) -> list[Problem]:
+def check_chapters(chapters: list[Chapter], bib_keys: set[str], *, complete_book: bool = True) -> list[Problem]:
     problems: list[Problem] = []
     cited: set[str] = set()
     for chapter in chapters:
@@ -141,8 +141,8 @@ def check_chapters(chapters: list[Chapter], bib_keys: set[str], *, require_all_c
                 problems.append(Problem(chapter.name, 1, "data_files",
                                         f"declares data file '{declared}', which does not exist",
                                         "correct the path (relative to the book's root, e.g. data/clinical_studies.csv) or add the file"))
-    problems += check_source_checks_shown(chapters)
-    if require_all_cited:
+    problems += check_source_checks_shown(chapters, complete_book=complete_book)
+    if complete_book:
         entries = entries_line_numbers()
         for key in sorted(bib_keys - cited):
             problems.append(Problem(paths.relative(paths.bibliography_path()), entries.get(key), key,
@@ -156,7 +156,7 @@ def entries_line_numbers() -> dict[str, int]:
     return {entry.key: entry.start_line + 1 for entry in parse().entries}
 
 
-def check_source_checks_shown(chapters: list[Chapter]) -> list[Problem]:
+def check_source_checks_shown(chapters: list[Chapter], *, complete_book: bool = True) -> list[Problem]:
     """Every row of data/source_checks.csv is shown once, next to its claim: a finding may not be hidden."""
     import csv
 
@@ -180,7 +180,7 @@ def check_source_checks_shown(chapters: list[Chapter]) -> list[Problem]:
             else:
                 shown[check_id] = (chapter.name, line)
     for check_id, (line, row) in rows.items():
-        if check_id not in shown:
+        if complete_book and check_id not in shown:
             problems.append(Problem(
                 "data/source_checks.csv", line, check_id,
                 f"source check {check_id} ({row['status']}: {row['claim']}) is shown in no chapter",

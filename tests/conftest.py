@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import set_cell
 from reviewkit import paths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,11 +57,42 @@ def snapshot(root: Path) -> dict[str, str]:
 
 
 def set_toc(root: Path, files: list[str]) -> None:
-    """Reduce a copy's table of contents to a few chapters (builds of the copy stay fast)."""
-    chapters = "\n".join(f"      - file: {name}" for name in files)
+    """Reduce a copy's table of contents to a few chapters (builds of the copy stay fast). The landing page,
+    which links every chapter, becomes a stub; the data and references pages stay, as tables and
+    citations link to them."""
+    (root / "chapters" / "index.md").write_text("# Test build\n\nA partial build of the book.\n", encoding="utf-8")
+    chapters = "\n".join(f"      - file: {name}" for name in [*files, "chapters/data", "chapters/references"])
     (root / "_toc.yml").write_text(
         f"format: jb-book\nroot: chapters/index\nparts:\n  - caption: Test\n    chapters:\n{chapters}\n",
         encoding="utf-8")
+
+
+FRONT_MATTER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+data_files: {data_files}
+---
+"""
+
+
+def write_chapter(root: Path, name: str, data_files: list[str], body: str) -> str:
+    """A small executable chapter in a copy of the book; returns its toc entry."""
+    text = FRONT_MATTER.format(data_files="[" + ", ".join(data_files) + "]") + body
+    (root / "chapters" / f"{name}.md").write_text(text, encoding="utf-8")
+    return f"chapters/{name}"
+
+
+def partial_build(root: Path, files: list[str]) -> None:
+    """Build only some chapters: the whole-book rules (every entry cited, every check shown) are relaxed."""
+    set_toc(root, files)
+    config = root / "_config.yml"
+    config.write_text(config.read_text() + "    reviewkit_partial_build: true\n")
 
 
 def build(root: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -73,3 +105,40 @@ def build(root: Path, *extra: str) -> subprocess.CompletedProcess:
 
 def build_report_of(root: Path) -> dict:
     return json.loads((root / "_build" / "reviewkit-build.json").read_text())
+
+
+PAYLOAD = "</script><img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="session")
+def injected_site(tmp_path_factory):
+    """A build whose data carries markup in a table cell, a chart tooltip and a glued value."""
+    root = copy_book(tmp_path_factory.mktemp("xss") / "book")
+    set_cell(root / "data" / "glossary.csv", "CRS", "expansion", PAYLOAD)
+    entry = write_chapter(root, "injection", ["data/glossary.csv"], """
+```{code-cell} ipython3
+:tags: [remove-cell]
+from reviewkit import charts, data, glue, tables
+terms = data.load("glossary")
+glue.glue_row(data.row("glossary", "CRS"))
+```
+
+# Injection test
+
+The expansion is {glue:text}`CRS.expansion`.
+
+```{code-cell} ipython3
+tables.show(terms, table="glossary", caption="Terms")
+```
+
+```{code-cell} ipython3
+charts.dot_plot(terms.assign(n=1), x="n:Q", y="abbreviation:N", description="Injection test chart of terms",
+                x_title="n", y_title="term", tooltip=["expansion:N"])
+```
+""")
+    partial_build(root, [entry])
+    result = build(root)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return root / "_build" / "html"
+
+

@@ -46,7 +46,8 @@ def test_load_refuses_invalid_data(book):
         data.load("clinical_studies")
 
 
-def test_loads_are_recorded_and_undeclared_reads_fail():
+def test_loads_are_recorded_and_undeclared_reads_fail(monkeypatch):
+    monkeypatch.setattr(runtime, "_read", set())
     data.load("glossary")
     assert "data/glossary.csv" in runtime.files_read()
     with pytest.raises(RuntimeError, match="reads .*data/glossary.csv but does not declare it"):

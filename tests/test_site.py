@@ -69,7 +69,12 @@ def test_every_executable_chapter_ran(build_report):
         assert build_report["chapters"].get(docname, {}).get("succeeded") is True, docname
 
 
-@pytest.mark.parametrize("chapter", [c for c in CHAPTERS if c.glue_references()], ids=lambda c: c.name)
+def _shows_csv_cells(chapter) -> bool:
+    cells = csv_cells()
+    return any(key.rpartition(".")[0] in cells for _, key in chapter.glue_references())
+
+
+@pytest.mark.parametrize("chapter", [c for c in CHAPTERS if _shows_csv_cells(c)], ids=lambda c: c.name)
 def test_glued_numbers_equal_their_csv_cells(site, chapter):
     cells = csv_cells()
     shown = [span.get_text() for span in page(site, chapter.name.removesuffix(".md")).select("span.pasted-text")]
@@ -194,7 +199,7 @@ def test_what_changed_lists_the_history_of_the_evidence(site):
     text = " ".join(page(site, "chapters/what-changed").get_text(" ").split())
     assert subjects
     for subject in subjects:
-        assert " ".join(subject.split()) in text
+        assert " ".join(subject.split()) in text.replace("’", "'")
 
 
 def test_pages_have_description_metadata(site):

@@ -16,6 +16,10 @@
     window
       .vegaEmbed(target, JSON.parse(specElement.textContent), EMBED_OPTIONS)
       .then(function () {
+        // Vega-Embed's export menu is a <summary> holding only an icon: give it a name for screen readers.
+        target.querySelectorAll("summary").forEach(function (summary) {
+          summary.setAttribute("aria-label", "Export this chart");
+        });
         container.dataset.drawn = "true";
         var fallback = container.querySelector(".reviewkit-chart-fallback");
         if (fallback) fallback.hidden = true;

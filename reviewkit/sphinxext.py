@@ -353,6 +353,7 @@ def setup(app: Sphinx) -> dict:
     from .directives import (ChangeLog, DataDictionary, SourceCheck, SourceCheckTable, fill_source_check_tables,
                              source_check_table)
 
+    app.setup_extension("reviewkit.linkcheck")
     app.add_config_value("reviewkit_check_sources", True, "env")
     # A build of a few chapters only (tests): the whole-book rules (every entry cited, every source check
     # shown next to its claim) are not enforced. Never set for the real book.

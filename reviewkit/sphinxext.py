@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -211,6 +212,28 @@ def _git_date(*files: str) -> str | None:
     return out or None
 
 
+CHART_PATTERN = re.compile(
+    r'(<div class="reviewkit-chart" id="(?P<id>chart-[0-9a-f]+)"[^>]*aria-label="(?P<label>[^"]*)">'
+    r'<script type="application/json" class="reviewkit-chart-spec">(?P<spec>.*?)</script>)', re.S)
+
+
+def _with_static_images(app: Sphinx, body: str, pathto) -> str:
+    """A static SVG of every chart, shown to readers without JavaScript (and to crawlers)."""
+    from .charts import static_svg
+
+    folder = Path(app.outdir) / "_static" / "charts"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def add_image(match: re.Match) -> str:
+        target = folder / f"{match['id']}.svg"
+        if not target.is_file():  # the id is a hash of the spec: an existing file is this chart
+            target.write_text(static_svg(json.loads(match["spec"])), encoding="utf-8")
+        src = pathto(f"_static/charts/{match['id']}.svg", 1)
+        return match.group(1) + f'<noscript><img class="reviewkit-chart-static" src="{src}" alt="{match["label"]}"/></noscript>'
+
+    return CHART_PATTERN.sub(add_image, body)
+
+
 def _unique_scripts(scripts: list) -> list:
     """Jupyter Book 1 registers some inline scripts twice (sphinx-thebe, sphinx-togglebutton); a repeated
     `const` declaration is a SyntaxError in every reader's console. Keep the first of each."""
@@ -237,6 +260,7 @@ def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree)
     if "reviewkit-sortable" in body:
         app.add_js_file("reviewkit-tables.js", loading_method="defer")
     if CHART_CLASS in body:
+        context["body"] = body = _with_static_images(app, body, context["pathto"])
         app.add_js_file(app.reviewkit_bundle, loading_method="defer")
         app.add_js_file("reviewkit-charts.js", loading_method="defer")
     if doctree is not None and pagename in app.env.found_docs:

@@ -44,15 +44,14 @@ def test_the_extension_refuses_bad_input_even_without_make(tmp_path):
     assert not (root / "_build" / "html" / "chapters").exists()
 
 
-def test_a_raising_cell_fails_the_build_naming_the_chapter(tmp_path):
+def test_a_raising_cell_fails_make_book_naming_the_chapter(tmp_path):
     root = copy_book(tmp_path / "book")
-    entry = write_chapter(root, "broken-chapter", [], "# Broken\n\n```{code-cell} ipython3\n"
-                          "raise ValueError('deliberately broken cell')\n```\n")
-    partial_build(root, [entry])
-    result = build(root)
+    chapter = root / "chapters" / "car-t-and-car-nk-cells.md"  # the first executable chapter: the build stops there
+    chapter.write_text(chapter.read_text() + "\n```{code-cell} ipython3\nraise ValueError('deliberately broken cell')\n```\n")
+    result = make(root, "book")
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "broken-chapter" in output and "deliberately broken cell" in output
+    assert "car-t-and-car-nk-cells" in output and "deliberately broken cell" in output
 
 
 READS = """

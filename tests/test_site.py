@@ -121,6 +121,28 @@ def test_charts_are_present_described_and_offline(site):
     assert charts >= 5
 
 
+def test_every_chart_has_a_static_image_for_readers_without_javascript(site):
+    for chapter in CHAPTERS:
+        html_path = site / f"{chapter.name.removesuffix('.md')}.html"
+        for container in BeautifulSoup(html_path.read_text(encoding="utf-8"), "html.parser").select("div.reviewkit-chart"):
+            image = BeautifulSoup(container.noscript.decode_contents(), "html.parser").img
+            assert image["alt"] == container["aria-label"]
+            svg = (html_path.parent / image["src"]).resolve()
+            assert svg.read_text(encoding="utf-8").lstrip().startswith("<svg")
+
+
+REVIEW_CHAPTERS = ["car-t-and-car-nk-cells", "tumour-infiltrating-lymphocytes", "ciml-nk-cells", "bsab-armed-approach",
+                   "bsab-armed-t-cells-solid-tumours", "bsab-armed-nk-cells-haematological-cancers", "outlook"]
+
+
+@pytest.mark.parametrize("name", REVIEW_CHAPTERS)
+def test_each_chapter_shows_its_evidence(site, name):
+    soup = page(site, f"chapters/{name}")
+    assert soup.select("figure.reviewkit-table, div.reviewkit-chart"), f"{name} shows no table or chart"
+    assert soup.select("a[href*='references.html']"), f"{name} cites nothing"
+    assert soup.find(class_="admonition"), f"{name} has no key findings note"
+
+
 def test_vega_bundle_is_fingerprinted(site):
     (bundle,) = (site / "_static").glob("vega-bundle.*.js")
     fingerprint = bundle.name.split(".")[1]

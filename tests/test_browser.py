@@ -185,3 +185,18 @@ def test_injected_markup_never_runs(visit, injected_site):
         assert "onerror=alert(1)" in page.page.locator("figure.reviewkit-table").inner_text()
     finally:
         server.shutdown()
+
+
+def test_without_javascript_charts_show_their_static_image(browser, base_url):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}/chapters/bsab-armed-t-cells-solid-tumours.html", wait_until="load")
+        images = page.locator("img.reviewkit-chart-static")
+        assert images.count() == page.locator("div.reviewkit-chart").count() >= 1
+        first = images.first
+        first.scroll_into_view_if_needed()
+        assert first.is_visible()
+        assert page.evaluate("img => img.naturalWidth", first.element_handle()) > 100
+    finally:
+        context.close()

@@ -48,6 +48,8 @@ def _configure(app: Sphinx, config) -> None:
     for name, value in DEFAULTS.items():
         if name not in config._raw_config:
             setattr(config, name, value)
+    # Relative links are the site's own: every HTML build checks them, files and anchors (sphinxext).
+    config.linkcheck_ignore = [*config.linkcheck_ignore, r"^(?!https?://)"]
     # The handle API returns JSON: there is no anchor to look for.
     config.linkcheck_anchors_ignore_for_url = [*config.linkcheck_anchors_ignore_for_url,
                                                config.reviewkit_doi_handle_api.rstrip("/") + "/.*"]
@@ -91,7 +93,7 @@ def main(extra: list[str] | None = None) -> int:
     from . import paths
 
     root = paths.root()
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--builder", "linkcheck",
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--builder", "custom", "--custom-builder", "linkcheck",
                *(extra or [])]
     result = subprocess.run(command, cwd=root, env={**os.environ, "REVIEWKIT_ROOT": str(root)})
     broken = broken_links(root / REPORT_DIR / "output.json")

@@ -91,3 +91,14 @@ def test_exactly_the_bad_links_are_reported(tmp_path, servers):
     assert elapsed < 60, "short timeouts: a hanging host must not cost the default 30 s per try"
     markdown = report_markdown(broken_links(tmp_path / "out" / "output.json"))
     assert f"{web}/missing" in markdown and markdown.count("\n| index.rst |") == 4
+
+
+def test_relative_links_are_left_to_the_build_time_check(tmp_path):
+    (tmp_path / "conf.py").write_text("extensions = ['reviewkit.linkcheck']\n", encoding="utf-8")
+    (tmp_path / "index.rst").write_text("Links\n=====\n\n`audit <evidence-audit.html#row>`_ and `csv <../data/x.csv>`_\n",
+                                        encoding="utf-8")
+    subprocess.run([str(BIN / "sphinx-build"), "-b", "linkcheck", "-q", str(tmp_path), str(tmp_path / "out")],
+                   capture_output=True, text=True, timeout=120)
+    assert broken_links(tmp_path / "out" / "output.json") == []
+    statuses = (tmp_path / "out" / "output.json").read_text()
+    assert '"status": "ignored"' in statuses

@@ -75,3 +75,18 @@ def glue_table(frame: pd.DataFrame) -> dict[str, str]:
     for _, row in frame.iterrows():
         glued.update(glue_row(row))
     return glued
+
+
+def text_fragment(pattern: str, text: str, where: str) -> str:
+    """The part of a free-text data cell that ``pattern`` captures (its first group, else the whole match).
+
+    For figures the review states only inside a sentence (a cost range, a P value, a date in a claim):
+    they stay in their one CSV cell, and the build stops with the cell named if its wording changes.
+    """
+    import re
+
+    match = re.search(pattern, text or "")
+    if match is None:
+        raise ValueError(f"{where}: the pattern {pattern!r} is not in {text!r}. The cell's wording changed: "
+                         "update the chapter that reads it.")
+    return match.group(1) if match.groups() else match.group(0)

@@ -39,3 +39,17 @@ def test_large_values_round_trip_exactly():
 
 def test_plain_text_repr_has_no_quotes():
     assert repr(PlainText("92.9")) == "92.9"
+
+
+def test_text_fragment_returns_the_captured_part():
+    from reviewkit.glue import text_fragment
+
+    assert text_fragment(r"(US\$[\d,]+ to [\d,]+)", "costs US$40,000 to 60,000 per batch", "cell") == "US$40,000 to 60,000"
+    assert text_fragment(r"P\s*<\s*[0-9.]+", "survival (P < 0.05)", "cell") == "P < 0.05"
+
+
+def test_text_fragment_names_the_cell_when_the_wording_changed():
+    from reviewkit.glue import text_fragment
+
+    with pytest.raises(ValueError, match="bottlenecks.csv row 1: the pattern .* is not in"):
+        text_fragment(r"US\$\d+", "no cost given", "bottlenecks.csv row 1")

@@ -135,9 +135,11 @@ def _on_env_purge_doc(app, env, docname) -> None:
 
 
 def _on_env_merge_info(app, env, docnames, other) -> None:
-    for name, empty in (("reviewkit_inputs", dict), ("reviewkit_source_check_docs", dict)):
-        mine = env.__dict__.setdefault(name, empty())
-        mine.update({k: v for k, v in getattr(other, name, {}).items() if (k if name == "reviewkit_inputs" else v) in docnames})
+    inputs = env.__dict__.setdefault("reviewkit_inputs", {})
+    inputs.update({doc: h for doc, h in getattr(other, "reviewkit_inputs", {}).items() if doc in docnames})
+    placements = env.__dict__.setdefault("reviewkit_source_check_docs", {})
+    placements.update({check: doc for check, doc in getattr(other, "reviewkit_source_check_docs", {}).items()
+                       if doc in docnames})
     env.__dict__.setdefault("reviewkit_source_check_table_docs", set()).update(
         getattr(other, "reviewkit_source_check_table_docs", set()))
 

@@ -200,3 +200,23 @@ def test_without_javascript_charts_show_their_static_image(browser, base_url):
         assert page.evaluate("img => img.naturalWidth", first.element_handle()) > 100
     finally:
         context.close()
+
+
+def test_audit_table_sorts_by_a_clicked_column(visit, base_url):
+    page = visit(f"{base_url}/chapters/evidence-audit.html")
+    table = page.page.locator("table.reviewkit-source-check-table")
+    status_column = 6
+    table.locator("thead th").nth(status_column - 1).locator("button").click()
+    statuses = table.locator(f"tbody tr td:nth-child({status_column})").all_inner_texts()
+    assert statuses == sorted(statuses, key=str.casefold) and len(set(statuses)) > 1
+    assert table.locator("thead th").nth(status_column - 1).get_attribute("aria-sort") == "ascending"
+
+
+def test_missing_chromium_is_a_skip_locally_and_a_failure_under_ci(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="Under CI this is a failure"):
+        chromium_path()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"):
+        chromium_path()

@@ -7,13 +7,13 @@ so every such case is caught here first, with a line number.
 
 from __future__ import annotations
 
+import logging
 import re
+from functools import cache
 from pathlib import Path
 
-import logging
-
 import bibtexparser
-from bibtexparser.model import DuplicateBlockKeyBlock, Entry
+from bibtexparser.model import DuplicateBlockKeyBlock
 
 from . import paths
 from .problems import Problem
@@ -35,18 +35,20 @@ def _line(block) -> int:
     return block.start_line + 1  # bibtexparser counts from 0
 
 
+@cache
+def _parse_text(text: str) -> bibtexparser.Library:
+    return bibtexparser.parse_string(text)
+
+
 def parse(path: Path | None = None) -> bibtexparser.Library:
+    """The parsed bibliography; parsed once per distinct content (make check and the build ask often)."""
     path = path or paths.bibliography_path()
-    return bibtexparser.parse_string(path.read_text(encoding="utf-8-sig"))
+    return _parse_text(path.read_text(encoding="utf-8-sig"))
 
 
 def keys(path: Path | None = None) -> list[str]:
     """The keys of the entries that parsed cleanly, in file order."""
     return [entry.key for entry in parse(path).entries if entry.key]
-
-
-def entries_by_key(path: Path | None = None) -> dict[str, Entry]:
-    return {entry.key: entry for entry in parse(path).entries if entry.key}
 
 
 def lint(path: Path | None = None) -> list[Problem]:

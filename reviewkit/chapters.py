@@ -158,13 +158,9 @@ def entries_line_numbers() -> dict[str, int]:
 
 def check_source_checks_shown(chapters: list[Chapter], *, complete_book: bool = True) -> list[Problem]:
     """Every row of data/source_checks.csv is shown once, next to its claim: a finding may not be hidden."""
-    import csv
+    from .audit import source_check_rows
 
-    path = paths.data_dir() / "source_checks.csv"
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = {row["check_id"]: (line, row) for line, row in enumerate(csv.DictReader(handle), start=2)}
+    rows = source_check_rows()
     shown: dict[str, tuple[str, int]] = {}
     problems = []
     for chapter in chapters:

@@ -9,6 +9,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from . import paths, schema
+from .audit import source_check_rows
 
 DATA_URL = "../data/"
 
@@ -102,14 +103,6 @@ STATUS_MEANING = {
 STATUS_CLASS = {"MATCH": "tip", "PARTIAL": "note", "MISMATCH": "warning", "NOT FOUND": "seealso"}
 
 
-def source_check_rows() -> dict[str, dict]:
-    import csv
-
-    path = paths.data_dir() / "source_checks.csv"
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return {row["check_id"]: row for row in csv.DictReader(handle)}
-
-
 def source_check_anchor(check_id: str) -> str:
     return f"source-check-{check_id.lower()}"
 
@@ -125,7 +118,7 @@ class SourceCheck(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         self.env.note_dependency(str(paths.data_dir() / "source_checks.csv"))
-        rows = source_check_rows()
+        rows = {check_id: row for check_id, (_, row) in source_check_rows().items()}
         output = []
         for check_id in self.arguments:
             row = rows.get(check_id)
@@ -197,7 +190,7 @@ def fill_source_check_tables(app, doctree, fromdocname) -> None:
         group += nodes.thead("", head_row)
         body = nodes.tbody()
         group += body
-        for check_id, row in sorted(source_check_rows().items()):
+        for check_id, (_, row) in sorted(source_check_rows().items()):
             table_row = nodes.row(ids=[source_check_anchor(check_id) + "-row"], classes=[
                 "status-" + row["status"].lower().replace(" ", "-")])
             shown = nodes.paragraph()

@@ -150,12 +150,12 @@ def _on_env_get_updated(app, env) -> list[str]:
 
 
 def _on_env_check_consistency(app, env) -> None:
-    from .directives import source_check_rows
+    from .audit import source_check_rows
 
     if app.config.reviewkit_partial_build:
         return
     placements = getattr(env, "reviewkit_source_check_docs", {})
-    for check_id, row in sorted(source_check_rows().items()):
+    for check_id, (_, row) in sorted(source_check_rows().items()):
         if check_id not in placements:
             logger.warning(
                 f"[reviewkit] source check {check_id} ({row['status']}: {row['claim']}) is shown in no chapter. "
@@ -313,17 +313,20 @@ def internal_link_problems(outdir: Path) -> list[str]:
     problems = []
     ids_cache: dict[Path, set[str]] = {}
 
+    def anchors(soup: BeautifulSoup) -> set[str]:
+        return {tag["id"] for tag in soup.find_all(id=True)} | {
+            tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
+
     def ids(page: Path) -> set[str]:
         if page not in ids_cache:
-            soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-            ids_cache[page] = {tag["id"] for tag in soup.find_all(id=True)} | {
-                tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
+            ids_cache[page] = anchors(BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser"))
         return ids_cache[page]
 
-    for page in sorted(outdir.rglob("*.html")):
+    for page in sorted(outdir.resolve().rglob("*.html")):
         if "_static" in page.parts or "_sources" in page.parts:
             continue
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        ids_cache[page] = anchors(soup)  # each page is parsed once, as a source and as a target
         for tag, attr in (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")):
             for element in soup.find_all(tag, attrs={attr: True}):
                 url = element[attr]
@@ -333,7 +336,7 @@ def internal_link_problems(outdir: Path) -> list[str]:
                 target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
                 if target.is_dir():
                     target = target / "index.html"
-                where = page.relative_to(outdir).as_posix()
+                where = page.relative_to(outdir.resolve()).as_posix()
                 if not target.exists():
                     problems.append(f"{where}: link '{url}' points to a missing file")
                 elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids(target):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import re
 import subprocess
@@ -23,6 +24,7 @@ def page(site: Path, name: str) -> BeautifulSoup:
     return BeautifulSoup((site / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
 
 
+@functools.cache
 def csv_cells() -> dict[str, dict[str, str]]:
     """Raw CSV cells of every table by row id (first column), read with the csv module, not the toolkit."""
     cells = {}

@@ -15,6 +15,7 @@ from .problems import Problem
 # {cite}`a,b`, {cite:p}`a`, {cite:t}`a` ... (sphinxcontrib-bibtex roles)
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
 SOURCE_CHECK_DIRECTIVE = re.compile(r"^(?::::|```)\{source-check\}\s+(.+?)\s*$")
+EVIDENCE_UPDATE_DIRECTIVE = re.compile(r"^(?::::|```)\{evidence-update\}\s+(.+?)\s*$")
 GLUE_TEXT_ROLE = re.compile(r"\{glue:text\}`([^`:]+)(?::[^`]*)?`")
 CODE_CELL = re.compile(r"^```\{code-cell\}", re.M)
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
@@ -64,6 +65,10 @@ class Chapter:
 
     def glue_references(self) -> list[tuple[int, str]]:
         return self._matches(GLUE_TEXT_ROLE)
+
+    def evidence_updates(self) -> list[tuple[int, str]]:
+        """(line, update id) for every {evidence-update} directive."""
+        return [(line, update_id) for line, ids in self._matches(EVIDENCE_UPDATE_DIRECTIVE) for update_id in ids.split()]
 
     def source_checks(self) -> list[tuple[int, str]]:
         """(line, check id) for every {source-check} directive."""
@@ -142,9 +147,13 @@ def check_chapters(chapters: list[Chapter], bib_keys: set[str], *, complete_book
                                         f"declares data file '{declared}', which does not exist",
                                         "correct the path (relative to the book's root, e.g. data/clinical_studies.csv) or add the file"))
     problems += check_source_checks_shown(chapters, complete_book=complete_book)
+    from .evidence_updates import check_updates_shown, data_references
+
+    problems += check_updates_shown(chapters, complete_book=complete_book)
     if complete_book:
         entries = entries_line_numbers()
-        for key in sorted(bib_keys - cited):
+        # Data rows cite their source too: tables and update boxes render their `reference` as a citation.
+        for key in sorted(bib_keys - cited - data_references()):
             problems.append(Problem(paths.relative(paths.bibliography_path()), entries.get(key), key,
                                     f"entry '{key}' is cited by no chapter",
                                     "cite it where the review does ({cite}`" + key + "`) or remove the entry"))

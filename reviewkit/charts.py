@@ -83,52 +83,53 @@ def _base(frame: pd.DataFrame, description: str) -> alt.Chart:
     return alt.Chart(frame, description=description).properties(width="container")
 
 
-def dot_plot(frame: pd.DataFrame, *, x: str, y: str, description: str, x_title: str, y_title: str,
-             tooltip: list, color: str | None = None, size: str | None = None, sort=None) -> alt.Chart:
-    """Horizontal dot plot: one mark per row; the generic factory most evidence charts use."""
-    encoding = {
-        "x": alt.X(x, title=x_title, scale=alt.Scale(zero=True)),
-        "y": alt.Y(y, title=y_title, sort=sort, axis=alt.Axis(labelLimit=200)),
-        "tooltip": tooltip,
-    }
-    if color:
-        encoding["color"] = alt.Color(color)
-    if size:
-        encoding["size"] = alt.Size(size, scale=alt.Scale(range=[60, 600]))
-    return _base(frame, description).mark_circle(opacity=0.85, stroke="#333", strokeWidth=0.5).encode(**encoding)
-
-
 # ---------------------------------------------------------------- the book's charts
 STATUS_ORDER = ["MATCH", "PARTIAL", "MISMATCH", "NOT FOUND"]
 STATUS_COLOURS = ["#009E73", "#E69F00", "#D55E00", "#999999"]
 
 
-def median_os_chart(studies: pd.DataFrame) -> alt.Chart:
-    """Median overall survival per clinical study; marker area = patients (hollow where n is not given)."""
-    frame = studies[studies["median_os_months"].notna()].copy()
-    frame["study"] = frame["indication"] + " (phase " + frame["phase"].fillna("not stated") + ")"
-    frame["patients"] = frame["n_patients"].astype("string").fillna("not reported")
-    frame["os_population"] = frame["median_os_population"].fillna("not stated")
+PROVENANCE_LEGEND = {"review": "the review", "update": "update since the review",
+                     "correction": "correction to the review"}
+SURVIVAL_OUTCOMES = {"median_os": "median overall survival", "median_survival": "median survival (overall not stated)"}
+
+
+def median_survival_chart(studies: pd.DataFrame, results: pd.DataFrame) -> alt.Chart:
+    """Median survival per study and population; marker area = the study's patients (hollow where not
+    given); shape tells the review's figures from newer evidence."""
+    frame = results[results["outcome"].isin(list(SURVIVAL_OUTCOMES))].merge(
+        studies.drop(columns=["provenance", "added", "reference", "update_id", "note", "population"]),
+        on="study_id", how="inner")
+    frame = frame.assign(
+        study=frame["indication"] + " (phase " + frame["phase"].fillna("not stated") + ")",
+        patients=frame["n_patients"].astype("string").fillna("not reported"),
+        describes=frame["population"].fillna("not stated"),
+        measure=frame["outcome"].map(SURVIVAL_OUTCOMES),
+        source=frame["provenance"].map(PROVENANCE_LEGEND),
+        months=frame["value"],
+    )[["study", "patients", "n_patients", "describes", "measure", "source", "months", "construct", "study_id"]]
     tooltip = [
-        alt.Tooltip("indication:N", title="Indication"), alt.Tooltip("phase:N", title="Phase"),
-        alt.Tooltip("median_os_months:Q", title="Median OS (months)"),
-        alt.Tooltip("os_population:N", title="Median OS describes"),
-        alt.Tooltip("patients:N", title="Patients"), alt.Tooltip("combination:N", title="Combination"),
-        alt.Tooltip("armed_with:N", title="Armed with"), alt.Tooltip("reference:N", title="Reference"),
+        alt.Tooltip("study:N", title="Study"), alt.Tooltip("months:Q", title="Months"),
+        alt.Tooltip("measure:N", title="Figure"), alt.Tooltip("describes:N", title="Describes"),
+        alt.Tooltip("patients:N", title="Patients"), alt.Tooltip("construct:N", title="Armed with"),
+        alt.Tooltip("source:N", title="Source"),
     ]
     base = _base(frame, "").encode(
-        x=alt.X("median_os_months:Q", title="Median overall survival (months)", scale=alt.Scale(zero=True)),
-        y=alt.Y("study:N", title=None, sort=alt.EncodingSortField("median_os_months", order="descending"),
+        x=alt.X("months:Q", title="Median survival (months)", scale=alt.Scale(zero=True)),
+        y=alt.Y("study:N", title=None, sort=alt.EncodingSortField("months", order="descending"),
                 axis=alt.Axis(labelLimit=260)),
-        color=alt.Color("os_population:N", title="Median OS describes"),
+        color=alt.Color("describes:N", title="The figure describes"),
+        shape=alt.Shape("source:N", title="Source", scale=alt.Scale(
+            domain=list(PROVENANCE_LEGEND.values()), range=["circle", "diamond", "triangle-up"])),
         tooltip=tooltip,
     )
-    known = base.transform_filter("isValid(datum.n_patients)").mark_circle(opacity=0.85, stroke="#333").encode(
+    known = base.transform_filter("isValid(datum.n_patients)").mark_point(filled=True, opacity=0.85,
+                                                                            stroke="#333").encode(
         size=alt.Size("n_patients:Q", title="Patients", scale=alt.Scale(range=[80, 700])))
     unknown = base.transform_filter("!isValid(datum.n_patients)").mark_point(size=120, filled=False, strokeWidth=2)
-    described = ("Dot plot of the median overall survival the review reports for each clinical study of "
-                 "BsAb-armed T cells; marker area shows the number of patients, hollow where the review gives none. "
-                 "Several values describe a subgroup, named in the colour legend.")
+    described = ("Dot plot of the median survival figures reported for each clinical study (overall survival "
+                 "unless the source does not say so); marker area shows the number of patients, hollow where none "
+                 "is given; marker shape tells the review's figures from newer evidence. Several values describe a "
+                 "subgroup, named in the colour legend.")
     return alt.layer(known, unknown, description=described).properties(width="container", height=alt.Step(36))
 
 
@@ -148,37 +149,41 @@ def preclinical_landscape_chart(studies: pd.DataFrame, targets: pd.DataFrame) ->
     ).properties(height=alt.Step(30))
 
 
-def percent_outcomes_chart(row: pd.Series, columns: dict[str, str], description: str) -> alt.Chart:
-    """Horizontal bars of one study's percentage outcomes; ``columns`` maps column -> label."""
-    frame = pd.DataFrame([
-        {"outcome": label, "percent": float(row[column]), "column": column}
-        for column, label in columns.items() if pd.notna(row[column])
-    ])
+def percent_outcomes_chart(results: pd.DataFrame, outcomes: pd.DataFrame, description: str) -> alt.Chart:
+    """Horizontal bars of one study's percentage results, labelled by the outcome's title and population."""
+    titles = outcomes.set_index("outcome_id")["title"]
+    rows = results[results["unit"] == "percent"]
+    labels = [titles[row.outcome] + (f", {row.population}" if pd.notna(row.population) else "")
+              + (f" ({row.time_point})" if pd.notna(row.time_point) else "") for row in rows.itertuples()]
+    frame = pd.DataFrame({"outcome": labels, "percent": rows["value"].astype(float).tolist(),
+                          "source": rows["provenance"].map(PROVENANCE_LEGEND).tolist()})
     bars = _base(frame, description).mark_bar(color=PALETTE[0]).encode(
         x=alt.X("percent:Q", title="Percent of patients", scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y("outcome:N", title=None, sort=list(columns.values()), axis=alt.Axis(labelLimit=260)),
-        tooltip=[alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("percent:Q", title="Percent")],
+        y=alt.Y("outcome:N", title=None, sort=labels, axis=alt.Axis(labelLimit=260)),
+        tooltip=[alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("percent:Q", title="Percent"),
+                 alt.Tooltip("source:N", title="Source")],
     )
-    labels = bars.mark_text(align="left", dx=4).encode(text=alt.Text("percent:Q"))
-    return alt.layer(bars, labels, description=description).properties(width="container", height=alt.Step(34))
+    text = bars.mark_text(align="left", dx=4).encode(text=alt.Text("percent:Q"))
+    return alt.layer(bars, text, description=description).properties(width="container", height=alt.Step(34))
 
 
 def approvals_timeline_chart(products: pd.DataFrame) -> alt.Chart:
-    """FDA approvals by month: the review's count and the updates since, told apart by colour and shape."""
+    """Approvals by month: regulator by shape; the review's approvals and the updates since by colour."""
     frame = products.copy()
     frame["month"] = frame["approval_month"] + "-01"
     frame["exact_date"] = frame["approval_date"].dt.strftime("%Y-%m-%d").astype("string").fillna("not given")
-    frame["origin"] = frame["source_kind"].map({
-        "counted_in_review": "counted by the review", "named_in_review": "named in the review",
-        "update": "update since the review"})
-    description = ("Timeline of FDA approvals of engineered and adoptive cell products by month, coloured by whether "
-                   "the review counts or names the product or it is an update from the source audit.")
+    frame["origin"] = frame["provenance"].map(PROVENANCE_LEGEND)
+    frame["label"] = frame["product"] + " (" + frame["agency"] + ")"
+    description = ("Timeline of regulatory approvals of engineered and adoptive cell products by month and regulator "
+                   "(FDA, NMPA, Health Canada), with marker shape and colour telling the review's approvals from "
+                   "updates and corrections added since.")
     return _base(frame, description).mark_point(size=180, filled=True, opacity=0.9).encode(
         x=alt.X("yearmonth(month):T", title="Month of approval", axis=alt.Axis(format="%Y", tickCount="year")),
         y=alt.Y("platform:N", title=None),
         color=alt.Color("origin:N", title="Source"),
-        shape=alt.Shape("origin:N", title="Source"),
-        tooltip=[alt.Tooltip("product:N", title="Product"), alt.Tooltip("generic_name:N", title="Generic name"),
+        shape=alt.Shape("agency:N", title="Regulator"),
+        tooltip=[alt.Tooltip("label:N", title="Product (regulator)"),
+                 alt.Tooltip("generic_name:N", title="Generic name"),
                  alt.Tooltip("platform:N", title="Platform"), alt.Tooltip("indication:N", title="Indication"),
                  alt.Tooltip("exact_date:N", title="Approval date"), alt.Tooltip("origin:N", title="Source"),
                  alt.Tooltip("source_check:N", title="Source check")],

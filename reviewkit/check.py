@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import bibliography, chapters, paths, validate
+from . import bibliography, chapters, paths, rules, validate
 from .problems import Problem
 
 
@@ -15,7 +15,10 @@ def run_checks(*, complete_book: bool = True) -> list[Problem]:
     bib_keys = set(bibliography.keys()) if paths.bibliography_path().is_file() else set()
     problems += chapters.check_chapters(chapters.all_chapters(), bib_keys, complete_book=complete_book)
     if paths.datapackage_path().is_file():
-        problems += validate.validate_package()
+        package_problems = validate.validate_package()
+        problems += package_problems
+        if not package_problems:  # the rules compare cells, so they need every cell valid first
+            problems += rules.check()
     else:
         problems.append(Problem("data/datapackage.json", None, None, "the data package descriptor is missing",
                                 "restore data/datapackage.json (git checkout -- data/datapackage.json)"))

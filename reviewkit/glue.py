@@ -77,6 +77,23 @@ def glue_table(frame: pd.DataFrame) -> dict[str, str]:
     return glued
 
 
+def glue_chart(name: str, chart) -> None:
+    """Glue a chart for a ``{glue:figure}`` (numbered, captioned), without displaying it where it is made."""
+    _myst_glue(name, chart, display=False)
+
+
+def glue_results(results: pd.DataFrame) -> dict[str, str]:
+    """Glue each result (data/clinical_results.csv) as ``<result_id>.<column>`` and, under ``<result_id>``
+    itself, the result as readers see it (relation, value or range, unit, 95% CI)."""
+    from .evidence import result_text
+
+    glued = {}
+    for _, row in results.iterrows():
+        glued.update(glue_row(row))
+        glued[row["result_id"]] = glue_value(row["result_id"], PlainText(result_text(row)))
+    return glued
+
+
 def text_fragment(pattern: str, text: str, where: str) -> str:
     """The part of a free-text data cell that ``pattern`` captures (its first group, else the whole match).
 

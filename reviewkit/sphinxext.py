@@ -383,6 +383,7 @@ def setup(app: Sphinx) -> dict:
                              source_check_table)
 
     app.setup_extension("reviewkit.linkcheck")
+    app.setup_extension("reviewkit.evidence_updates")
     app.add_config_value("reviewkit_check_sources", True, "env")
     # A build of a few chapters only (tests): the whole-book rules (every entry cited, every source check
     # shown next to its claim) are not enforced. Never set for the real book.

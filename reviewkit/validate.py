@@ -78,6 +78,25 @@ def _file_problems() -> list[Problem]:
     return problems
 
 
+def _foreign_key_fix(resource_name: str, field: str | None) -> str | None:
+    """Name the table (and file) whose ids the column must use, from the schema's foreign keys."""
+    try:
+        foreign_keys = schema.resource(resource_name)["schema"].get("foreignKeys", [])
+    except KeyError:
+        return None
+    for foreign_key in foreign_keys:
+        fields = foreign_key["fields"] if isinstance(foreign_key["fields"], str) else ",".join(foreign_key["fields"])
+        if fields != field:
+            continue
+        target = foreign_key["reference"]["resource"]
+        key = foreign_key["reference"]["fields"]
+        if target == schema.REFERENCES_RESOURCE:
+            return "use a key of references.bib (`make check` lists unknown ones) or add the entry there"
+        return (f"use a {key} that exists in data/{schema.resource(target)['path']}, "
+                f"or add that row there first")
+    return None
+
+
 def validate_package() -> list[Problem]:
     """Every problem in data/: missing or empty files, then everything frictionless finds."""
     problems = _file_problems()
@@ -109,6 +128,9 @@ def validate_package() -> list[Problem]:
                 message = f"column '{field}' is not in the schema"
             elif error.type == "missing-label":
                 message = f"required column '{field}' is missing from the header"
+            fix = FIXES.get(error.type, DEFAULT_FIX)
+            if error.type == "foreign-key":
+                fix = _foreign_key_fix(task.name, field) or fix
             problems.append(Problem(file, row if row is not None else (1 if "label" in error.type else None),
-                                    field, message, FIXES.get(error.type, DEFAULT_FIX)))
+                                    field, message, fix))
     return problems

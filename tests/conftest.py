@@ -132,8 +132,8 @@ tables.show(terms, table="glossary", caption="Terms")
 ```
 
 ```{code-cell} ipython3
-charts.dot_plot(terms.assign(n=1), x="n:Q", y="abbreviation:N", description="Injection test chart of terms",
-                x_title="n", y_title="term", tooltip=["expansion:N"])
+charts.alt.Chart(terms.assign(n=1), description="Injection test chart of terms").mark_point().encode(
+    x="n:Q", y="abbreviation:N", tooltip=["expansion:N"])
 ```
 """)
     partial_build(root, [entry])

@@ -27,10 +27,10 @@ def make(root, target):
 
 def test_bad_data_builds_nothing_and_says_where(tmp_path):
     root = copy_book(tmp_path / "book")
-    line = set_cell(root / "data" / "clinical_studies.csv", "afm13_nk_lymphoma_phase1", "orr_percent", "ninety")
+    line = set_cell(root / "data" / "clinical_studies.csv", "afm13_nk_lymphoma_phase1", "n_patients", "ninety")
     result = make(root, "book")
     assert result.returncode != 0
-    assert f"data/clinical_studies.csv:{line}: [orr_percent]" in result.stderr
+    assert f"data/clinical_studies.csv:{line}: [n_patients]" in result.stderr
     assert not (root / "_build" / "html").exists()
 
 

@@ -11,13 +11,12 @@ INJECTION = "</script><img src=x onerror=alert(1)>"
 
 @pytest.fixture(scope="module")
 def built_charts():
-    studies = data.load("clinical_studies")
-    afm13 = data.row("clinical_studies", "afm13_nk_lymphoma_phase1")
+    studies, results = data.load("clinical_studies"), data.load("clinical_results")
     return {
-        "median_os": charts.median_os_chart(studies[studies.effector == "T"]),
+        "median_survival": charts.median_survival_chart(studies, results),
         "landscape": charts.preclinical_landscape_chart(data.load("preclinical_studies"), data.load("preclinical_targets")),
-        "afm13": charts.percent_outcomes_chart(afm13, {"orr_percent": "ORR", "cr_percent": "CR"},
-                                           "Bar chart of the AFM13-NK trial outcomes"),
+        "percent": charts.percent_outcomes_chart(results[results.unit == "percent"], data.load("outcomes"),
+                                                 "Bar chart of percentage outcomes of the clinical studies"),
         "approvals": charts.approvals_timeline_chart(data.load("approved_products")),
         "statuses": charts.status_by_section_chart(data.load("source_checks")),
     }
@@ -31,13 +30,14 @@ def test_every_chart_is_valid_vega_lite_with_a_text_alternative(built_charts):
         assert spec.get("width") == "container", f"{name} must fit a phone screen"
 
 
-def test_median_os_chart_marks_every_trial_with_os(built_charts):
-    studies = data.load("clinical_studies")
-    expected = studies[(studies.effector == "T") & studies.median_os_months.notna()]
-    values = built_charts["median_os"].to_dict()["datasets"]
-    rows = next(iter(values.values()))
-    assert sorted(r["median_os_months"] for r in rows) == sorted(expected.median_os_months.tolist())
-    assert {r["reference"] for r in rows} == set(expected.reference)
+def test_median_survival_chart_marks_every_survival_figure_with_its_source(built_charts):
+    results = data.load("clinical_results")
+    expected = results[results.outcome.isin(list(charts.SURVIVAL_OUTCOMES))]
+    rows = next(iter(built_charts["median_survival"].to_dict()["datasets"].values()))
+    assert sorted(r["months"] for r in rows) == sorted(expected.value.tolist())
+    assert {r["study_id"] for r in rows} == set(expected.study_id)
+    expected_sources = {charts.PROVENANCE_LEGEND[p] for p in expected.provenance}
+    assert {r["source"] for r in rows} == expected_sources
 
 
 def test_status_chart_counts_equal_the_csv(built_charts):
@@ -49,7 +49,7 @@ def test_status_chart_counts_equal_the_csv(built_charts):
 
 
 def test_renderer_emits_inert_json_and_a_static_svg(built_charts):
-    bundle = built_charts["afm13"]._repr_mimebundle_()
+    bundle = built_charts["percent"]._repr_mimebundle_()
     html = bundle["text/html"]
     assert html.count("<script") == 1 and '<script type="application/json"' in html
     assert "cdn" not in html.lower() and "http" not in html.split("application/json")[0]

@@ -46,9 +46,9 @@ def test_wrong_type(book, studies):
 
 
 def test_out_of_range_percentage(book, studies):
-    line = set_cell(studies, STUDY, "orr_percent", "192.9")
-    problem = only(problems_for(book, field="orr_percent"))
-    assert problem.line == line and "192.9" in problem.message
+    line = set_cell(studies, STUDY, "n_patients", "0")
+    problem = only(problems_for(book, field="n_patients"))
+    assert problem.line == line and "'0'" in problem.message
 
 
 def test_value_outside_vocabulary(book, studies):
@@ -110,11 +110,11 @@ def test_missing_data_file(book):
 
 
 def test_every_problem_is_reported_not_only_the_first(book, studies):
-    set_cell(studies, STUDY, "orr_percent", "250")
+    set_cell(studies, STUDY, "n_patients", "many")
     set_cell(studies, "egfr_bats_glioma_phase1", "phase", "IV")
     (book / "references.bib").write_text((book / "references.bib").read_text() + "\n@article{broken title={x}}\n")
     found = problems_for(book)
-    assert {p.field for p in found} >= {"orr_percent", "phase"}
+    assert {p.field for p in found} >= {"n_patients", "phase"}
     assert any(p.file == "references.bib" and "cannot parse" in p.message for p in found)
 
 
@@ -215,7 +215,7 @@ def test_bom_and_windows_line_endings_are_accepted(book, studies):
     assert run_checks() == []
     frame = data.load("clinical_studies")
     assert frame.columns[0] == "study_id" and STUDY in set(frame["study_id"])
-    assert not frame["review_note"].dropna().str.contains("\r").any()
+    assert not frame["note"].dropna().str.contains("\r").any()
 
 
 def test_non_ascii_text_round_trips(book, studies):

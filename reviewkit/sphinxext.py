@@ -306,6 +306,9 @@ def _publish_data(outdir: Path) -> None:
     for path in paths.data_dir().iterdir():
         if path.suffix in {".csv", ".json"}:
             shutil.copy2(path, target / path.name)
+    from .data_export import write as write_published_package
+
+    write_published_package(target)  # self-contained: the references resource becomes a real file
 
 
 def internal_link_problems(outdir: Path) -> list[str]:

@@ -9,6 +9,7 @@ confident the sweep is, and quotes the figures exactly as the record states them
 from __future__ import annotations
 
 import csv
+import re
 
 from docutils import nodes
 from docutils.statemachine import StringList
@@ -29,6 +30,15 @@ SOURCE_TYPE_LABELS = {
     "secondary summary": "Secondary summary, the primary source itself was not read",
 }
 PROVENANCE_LABELS = {"update": "Since the review", "correction": "Correction to the review"}
+
+
+# A sentence ends at a full stop after a lower-case letter, digit or bracket and before a capital:
+# "Affimed N.V. and ..." and "et al., Nat Med" do not end one.
+SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]])\.\s+(?=[A-Z])")
+
+
+def first_sentence_of(text: str) -> str:
+    return SENTENCE_END.split(text.strip(), maxsplit=1)[0].rstrip(".") + "."
 
 
 def anchor(update_id: str) -> str:
@@ -147,7 +157,7 @@ class SinceReview(SphinxDirective):
             paragraph = nodes.paragraph()
             paragraph += nodes.strong(text=f"{PROVENANCE_LABELS[row['provenance']]} ({row['date_published']}, "
                                            f"{row['kind'].replace('_', ' ')}): ")
-            first_sentence = row["claim"].split(". ")[0].rstrip(".") + "."
+            first_sentence = first_sentence_of(row["claim"])
             paragraph += nodes.Text(first_sentence + " ")
             link = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=anchor(row["update_id"]),
                                          refexplicit=True, refwarn=True)

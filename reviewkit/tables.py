@@ -119,8 +119,10 @@ def show_results(results: pd.DataFrame, studies: pd.DataFrame, outcomes: pd.Data
     frame = results_frame(results, studies, outcomes)
     titles = {"study": "Study (indication)", "outcome_title": "Outcome", "describes": "Describes",
               "figure": "Figure as the source states it"}
-    html_text = table_html(frame, table="clinical_results", caption=caption,
-                           columns=["study", "outcome_title", "describes", "figure", "note"], source=source)
+    columns = ["outcome_title", "describes", "figure", "note"]
+    if frame["study_id"].nunique() > 1:
+        columns.insert(0, "study")
+    html_text = table_html(frame, table="clinical_results", caption=caption, columns=columns, source=source)
     for column, title in titles.items():
         html_text = html_text.replace(f'<th scope="col">{column}</th>', f'<th scope="col">{html.escape(title)}</th>', 1)
     return HTML(html_text)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import csv
 from typing import TYPE_CHECKING
 
-from . import paths
+from . import paths, statuses
 
 if TYPE_CHECKING:  # `make check` reads the audit without loading pandas
     import pandas as pd
-
-STATUSES = ("MATCH", "PARTIAL", "MISMATCH", "NOT FOUND")
 
 
 def count_name(status: str) -> str:
@@ -19,9 +17,9 @@ def count_name(status: str) -> str:
 
 
 def status_counts(checks: pd.DataFrame) -> dict[str, int]:
-    """Checks per status, in the audit's order, including statuses with no check."""
+    """Checks per status, in the schema's order, including statuses with no check."""
     counts = checks["status"].value_counts()
-    return {status: int(counts.get(status, 0)) for status in STATUSES}
+    return {status: int(counts.get(status, 0)) for status in statuses.names()}
 
 
 def source_check_rows() -> dict[str, tuple[int, dict]]:

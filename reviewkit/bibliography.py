@@ -36,14 +36,15 @@ def _line(block) -> int:
 
 
 @cache
-def _parse_text(text: str) -> bibtexparser.Library:
+def parse_text(text: str) -> bibtexparser.Library:
+    """A bibliography's text, parsed once per distinct content (treat the result as read-only)."""
     return bibtexparser.parse_string(text)
 
 
 def parse(path: Path | None = None) -> bibtexparser.Library:
     """The parsed bibliography; parsed once per distinct content (make check and the build ask often)."""
     path = path or paths.bibliography_path()
-    return _parse_text(path.read_text(encoding="utf-8-sig"))
+    return parse_text(path.read_text(encoding="utf-8-sig"))
 
 
 def keys(path: Path | None = None) -> list[str]:

@@ -84,8 +84,6 @@ def _base(frame: pd.DataFrame, description: str) -> alt.Chart:
 
 
 # ---------------------------------------------------------------- the book's charts
-STATUS_ORDER = ["MATCH", "PARTIAL", "MISMATCH", "NOT FOUND"]
-STATUS_COLOURS = ["#009E73", "#E69F00", "#D55E00", "#999999"]
 
 
 PROVENANCE_LEGEND = {"review": "the review", "update": "update since the review",
@@ -192,15 +190,18 @@ def approvals_timeline_chart(products: pd.DataFrame) -> alt.Chart:
 
 def status_by_section_chart(checks: pd.DataFrame) -> alt.Chart:
     """Counts of source-check statuses per section of the review (stacked bars)."""
+    from . import statuses
+
+    order = list(statuses.names())
     frame = checks.groupby(["review_section", "status"], as_index=False).size().rename(columns={"size": "checks"})
     description = ("Stacked bar chart of the independent source checks per section of the review, "
-                   "split by status: match, partial, mismatch, not found.")
+                   f"split by status: {', '.join(status.lower() for status in order)}.")
     return _base(frame, description).mark_bar().encode(
         x=alt.X("checks:Q", title="Checks", axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("review_section:N", title="Section of the review"),
-        color=alt.Color("status:N", title="Status", scale=alt.Scale(domain=STATUS_ORDER, range=STATUS_COLOURS),
-                        sort=STATUS_ORDER),
+        color=alt.Color("status:N", title="Status", scale=alt.Scale(domain=order, range=statuses.colours()),
+                        sort=order),
         order=alt.Order("status_rank:Q"),
         tooltip=[alt.Tooltip("review_section:N", title="Section"), alt.Tooltip("status:N", title="Status"),
                  alt.Tooltip("checks:Q", title="Checks")],
-    ).transform_calculate(status_rank=f"indexof({STATUS_ORDER!r}, datum.status)").properties(height=alt.Step(34))
+    ).transform_calculate(status_rank=f"indexof({order!r}, datum.status)").properties(height=alt.Step(34))

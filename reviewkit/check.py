@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import bibliography, chapters, paths, rules, validate
+from . import bibliography, chapters, paths, rules, statuses, validate
 from .problems import Problem
 
 
@@ -19,6 +19,7 @@ def run_checks(*, complete_book: bool = True) -> list[Problem]:
         problems += package_problems
         if not package_problems:  # the rules compare cells, so they need every cell valid first
             problems += rules.check()
+        problems += statuses.problems()
     else:
         problems.append(Problem("data/datapackage.json", None, None, "the data package descriptor is missing",
                                 "restore data/datapackage.json (git checkout -- data/datapackage.json)"))

@@ -8,8 +8,9 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from . import paths, schema
+from . import paths, schema, statuses
 from .audit import source_check_rows
+from .source_checks import SourceCheck, source_check_anchor  # noqa: F401  (SourceCheck: registered by sphinxext)
 
 DATA_URL = "../data/"
 
@@ -94,67 +95,6 @@ class DataDictionary(SphinxDirective):
         return [schema_link, *output]
 
 
-STATUS_MEANING = {
-    "MATCH": "the primary source gives the same value",
-    "PARTIAL": "the core value agrees, but its scope, subgroup or wording differs",
-    "MISMATCH": "the primary source gives a different value, or does not contain the claim",
-    "NOT FOUND": "the value is not in what was read (not evidence that the review is wrong)",
-}
-STATUS_CLASS = {"MATCH": "tip", "PARTIAL": "note", "MISMATCH": "warning", "NOT FOUND": "seealso"}
-
-
-def source_check_anchor(check_id: str) -> str:
-    return f"source-check-{check_id.lower()}"
-
-
-class SourceCheck(SphinxDirective):
-    """``{source-check} SC17``: the audit's finding on a claim, beside the review's statement.
-
-    Rendered from data/source_checks.csv at build time, so a corrected row corrects every page.
-    """
-
-    required_arguments = 1
-    optional_arguments = 20  # several check ids may share one admonition: {source-check} SC07 SC08
-
-    def run(self) -> list[nodes.Node]:
-        self.env.note_dependency(str(paths.data_dir() / "source_checks.csv"))
-        rows = {check_id: row for check_id, (_, row) in source_check_rows().items()}
-        output = []
-        for check_id in self.arguments:
-            row = rows.get(check_id)
-            if row is None:
-                raise self.error(f"unknown source check '{check_id}': data/source_checks.csv has "
-                                 f"{', '.join(sorted(rows))}. Fix: use one of those ids.")
-            placements = self.env.__dict__.setdefault("reviewkit_source_check_docs", {})
-            if placements.get(check_id, self.env.docname) != self.env.docname:
-                raise self.error(f"source check {check_id} is already shown in {placements[check_id]}; "
-                                 "show each check once, next to the claim it concerns")
-            placements[check_id] = self.env.docname
-            status = row["status"]
-            admonition = nodes.admonition(classes=["reviewkit-source-check", STATUS_CLASS.get(status, "note"),
-                                                   f"status-{status.lower().replace(' ', '-')}"],
-                                          ids=[source_check_anchor(check_id)])
-            admonition["source_check"] = check_id
-            admonition += nodes.title(text=f"Source check {check_id}: {status}")
-            claim = nodes.paragraph()
-            claim += nodes.strong(text="The review: ")
-            claim += nodes.Text(f"{row['claim']} — {row['review_value']}.")
-            admonition += claim
-            source = nodes.paragraph()
-            source += nodes.strong(text="The primary source: ")
-            source += nodes.Text(f"{row['primary_source_value']}.")
-            admonition += source
-            detail = nodes.paragraph()
-            detail += nodes.emphasis(text=f"{status.capitalize()}: {STATUS_MEANING.get(status, '')}. ")
-            if row.get("note"):
-                detail += nodes.Text(row["note"] + " ")
-            detail += nodes.Text(f"What was read: {row['what_was_read'] or 'not stated'}. ")
-            detail += nodes.reference("", "All checks", refuri=f"evidence-audit.html#{source_check_anchor(check_id)}-row")
-            admonition += detail
-            output.append(admonition)
-        return output
-
-
 class source_check_table(nodes.General, nodes.Element):
     """Placeholder for the table of all checks; filled in once every chapter has been read."""
 
@@ -168,8 +108,8 @@ class SourceCheckTable(SphinxDirective):
         return [source_check_table()]
 
 
-def _cell(content) -> nodes.entry:
-    entry = nodes.entry()
+def _cell(content, classes: list[str] | None = None) -> nodes.entry:
+    entry = nodes.entry(classes=classes or [])
     entry += content if isinstance(content, nodes.Node) else nodes.paragraph(text=str(content))
     return entry
 
@@ -191,8 +131,8 @@ def fill_source_check_tables(app, doctree, fromdocname) -> None:
         body = nodes.tbody()
         group += body
         for check_id, (_, row) in sorted(source_check_rows().items()):
-            table_row = nodes.row(ids=[source_check_anchor(check_id) + "-row"], classes=[
-                "status-" + row["status"].lower().replace(" ", "-")])
+            table_row = nodes.row(ids=[source_check_anchor(check_id) + "-row"],
+                                  classes=statuses.css_classes(row["status"]))
             shown = nodes.paragraph()
             docname = placements.get(check_id)
             if docname:
@@ -201,12 +141,13 @@ def fill_source_check_tables(app, doctree, fromdocname) -> None:
                 shown += nodes.reference("", title.astext() if title else docname, refuri=uri)
             else:
                 shown += nodes.Text("not shown in any chapter")
-            for value in (check_id, row["review_section"], row["claim"], row["review_value"],
-                          row["primary_source_value"], row["status"]):
-                table_row += _cell(value)
+            for index, value in enumerate((check_id, row["review_section"], row["claim"], row["review_value"],
+                                           row["primary_source_value"], row["status"])):
+                table_row += _cell(value, ["reviewkit-long"] if index in (2, 4) else None)
             table_row += _cell(shown)
             body += table_row
-        placeholder.replace_self(table)
+        # Wide: the page's full width on large screens, its own scroll region on small ones.
+        placeholder.replace_self(nodes.container("", table, classes=["full-width", "reviewkit-wide"]))
 
 
 def _id_list(ids: list[str], limit: int = 8) -> str:

@@ -1,4 +1,4 @@
-"""Tables as readers see them: escaped cells, a caption, the source, and links to the CSV and schema."""
+"""Tables as readers see them: escaped cells, citations, a caption, the source, and links to the CSV and schema."""
 
 from __future__ import annotations
 
@@ -7,12 +7,16 @@ import html
 import pandas as pd
 from IPython.display import HTML
 
-from . import data, schema
+from . import citations, data, schema
 from .glue import format_value
 
 # Pages live one folder below the site root (chapters/), and the build copies data/ to the site root.
 DATA_URL = "../data/"
 MISSING = "—"
+# A table with this many columns or more takes the page's full width (and scrolls on a phone).
+WIDE_COLUMNS = 6
+# A column holding text longer than this keeps a readable width on a phone (class reviewkit-long).
+LONG_TEXT = 60
 
 
 REGISTRY_URL = "https://clinicaltrials.gov/study/"
@@ -27,6 +31,23 @@ def _cell(value) -> str:
     if _missing(value):
         return MISSING
     return html.escape(format_value(value))
+
+
+def citation_columns(table: str) -> set[str]:
+    """Columns of ``table`` whose values are keys of references.bib (by the schema's foreign keys)."""
+    columns = set()
+    for fk in schema.resource(table)["schema"].get("foreignKeys", []):
+        if fk["reference"]["resource"] == schema.REFERENCES_RESOURCE:
+            fields = fk["fields"]
+            columns.update([fields] if isinstance(fields, str) else fields)
+    return columns
+
+
+def _citation_cell(value) -> str:
+    """A bibliography key as a formatted citation linked to its entry, never the raw key."""
+    if _missing(value):
+        return MISSING
+    return citations.citation(str(value)).html()
 
 
 def _registry_cell(row: pd.Series) -> str:
@@ -52,35 +73,50 @@ def _evidence_cell(row: pd.Series) -> str:
     badge = PROVENANCE_BADGES.get(provenance)
     if badge is None:
         return "Review"
-    source = "" if _missing(row.get("reference")) else f"; source: {_cell(row.get('reference'))}"
+    source = "" if _missing(row.get("reference")) else f"; source: {_citation_cell(row.get('reference'))}"
     return (f'<span class="reviewkit-badge reviewkit-badge-{html.escape(provenance)}">{badge}</span> '
             f'<span class="reviewkit-added">added {_cell(row.get("added"))}{source}</span>')
 
 
-def _row_html(row: pd.Series, columns: list[str], with_evidence: bool) -> str:
+def _value_cell(row: pd.Series, column: str, cited: set[str]) -> str:
+    if column == "registry_ids":
+        return _registry_cell(row)
+    return _citation_cell(row[column]) if column in cited else _cell(row[column])
+
+
+def _row_html(row: pd.Series, columns: list[str], with_evidence: bool, cited: set[str], attrs: dict[str, str]) -> str:
     provenance = row.get("provenance") if with_evidence else None
     attribute = f' data-provenance="{html.escape(str(provenance))}"' if provenance in PROVENANCE_BADGES else ""
     cells = [f"<td>{_evidence_cell(row)}</td>"] if with_evidence else []
-    cells += [f"<td>{_registry_cell(row) if c == 'registry_ids' else _cell(row[c])}</td>" for c in columns]
+    cells += [f"<td{attrs[c]}>{_value_cell(row, c, cited)}</td>" for c in columns]
     return f"<tr{attribute}>" + "".join(cells) + "</tr>"
 
 
 def table_html(frame: pd.DataFrame, *, table: str, caption: str, columns: list[str] | None = None,
-               source: str = "") -> str:
+               source: str = "", wide: bool | None = None, headers: dict[str, str] | None = None) -> str:
     """HTML for a table of ``table`` (a data package resource): every cell escaped, nothing trusted.
 
     Rows of a table with a ``provenance`` column start with an Evidence cell: "Review", or a badge for an
-    update or correction with its date added and source, and carry ``data-provenance`` on their ``<tr>``."""
+    update or correction with its date added and source, and carry ``data-provenance`` on their ``<tr>``.
+    A bibliography key (a column whose foreign key is references.bib) shows as a linked citation.
+    ``wide`` (default: WIDE_COLUMNS columns or more) gives the table the page's full width; ``headers``
+    names columns the schema does not have (computed ones)."""
     columns = columns or list(frame.columns)
-    titles = data.field_titles(table)
+    titles = {**data.field_titles(table), **(headers or {})}
+    cited = citation_columns(table)
     csv_name = schema.resource(table)["path"]
     with_evidence = "provenance" in frame.columns
+    wide = len(columns) + with_evidence >= WIDE_COLUMNS if wide is None else wide
+    long = {c for c in columns if c not in cited
+            and any(len(format_value(v)) > LONG_TEXT for v in frame[c] if not _missing(v))}
+    attrs = {c: ' class="reviewkit-long"' if c in long else "" for c in columns}
     head = ('<th scope="col">Evidence</th>' if with_evidence else "") + "".join(
-        f'<th scope="col">{html.escape(titles.get(c, c))}</th>' for c in columns)
-    body = "".join(_row_html(row, columns, with_evidence) for _, row in frame.iterrows())
+        f'<th scope="col"{attrs[c]}>{html.escape(titles.get(c, c))}</th>' for c in columns)
+    body = "".join(_row_html(row, columns, with_evidence, cited, attrs) for _, row in frame.iterrows())
     source_text = f"Source: {html.escape(source)}. " if source else ""
+    classes = "reviewkit-table reviewkit-table-wide full-width" if wide else "reviewkit-table"
     return (
-        f'<figure class="reviewkit-table" data-table="{html.escape(table)}">'
+        f'<figure class="{classes}" data-table="{html.escape(table)}">'
         f"<figcaption>{html.escape(caption)}</figcaption>"
         f'<div class="reviewkit-table-scroll" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
         f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
@@ -92,9 +128,9 @@ def table_html(frame: pd.DataFrame, *, table: str, caption: str, columns: list[s
 
 
 def show(frame: pd.DataFrame, *, table: str, caption: str, columns: list[str] | None = None,
-         source: str = "") -> HTML:
+         source: str = "", wide: bool | None = None) -> HTML:
     """Display a table in a chapter (see table_html)."""
-    return HTML(table_html(frame, table=table, caption=caption, columns=columns, source=source))
+    return HTML(table_html(frame, table=table, caption=caption, columns=columns, source=source, wide=wide))
 
 
 def results_frame(results: pd.DataFrame, studies: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
@@ -122,10 +158,8 @@ def show_results(results: pd.DataFrame, studies: pd.DataFrame, outcomes: pd.Data
     columns = ["outcome_title", "describes", "figure", "note"]
     if frame["study_id"].nunique() > 1:
         columns.insert(0, "study")
-    html_text = table_html(frame, table="clinical_results", caption=caption, columns=columns, source=source)
-    for column, title in titles.items():
-        html_text = html_text.replace(f'<th scope="col">{column}</th>', f'<th scope="col">{html.escape(title)}</th>', 1)
-    return HTML(html_text)
+    return HTML(table_html(frame, table="clinical_results", caption=caption, columns=columns, source=source,
+                           headers=titles))
 
 
 def show_since_review(studies: pd.DataFrame, results: pd.DataFrame, outcomes: pd.DataFrame, *, topic: str) -> HTML:

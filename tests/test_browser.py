@@ -220,3 +220,126 @@ def test_missing_chromium_is_a_skip_locally_and_a_failure_under_ci(monkeypatch):
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"):
         chromium_path()
+
+
+# ---------------------------------------------------------------- source checks and citations
+def _pages_with(site: Path, selector: str) -> list[str]:
+    """The toc pages whose built HTML contains ``selector`` (found without a browser, so no list is pinned)."""
+    from bs4 import BeautifulSoup
+
+    return [name for name in PAGES if (site / f"{name}.html").is_file()
+            and BeautifulSoup((site / f"{name}.html").read_text(encoding="utf-8"), "html.parser").select(selector)]
+
+
+def _checks() -> dict[str, dict]:
+    import csv
+
+    from reviewkit import paths
+
+    with (paths.data_dir() / "source_checks.csv").open(encoding="utf-8") as handle:
+        return {row["check_id"]: row for row in csv.DictReader(handle)}
+
+
+def test_opening_a_compact_source_check_shows_its_finding(visit, base_url, site):
+    from reviewkit.source_checks import COMPACT_CLASS
+
+    pages = _pages_with(site, f"details.{COMPACT_CLASS}")
+    assert pages, "no page shows a compact source check"
+    checks = _checks()
+    for name in pages:
+        page = visit(f"{base_url}/{name}.html")
+        marks = page.page.locator(f"details.{COMPACT_CLASS}")
+        for index in range(marks.count()):
+            mark = marks.nth(index)
+            check = checks[mark.get_attribute("id").removeprefix("source-check-").upper()]
+            finding = mark.locator(".reviewkit-source-check-body")
+            assert finding.is_hidden()
+            summary = mark.locator("summary")
+            summary.focus()
+            page.page.keyboard.press("Enter")  # keyboard first: a <summary> is a native button
+            finding.wait_for(state="visible", timeout=3000)
+            assert " ".join(check["primary_source_value"].split()) in " ".join(finding.inner_text().split())
+            summary.click()
+            finding.wait_for(state="hidden", timeout=3000)
+
+
+def test_every_other_finding_is_visible_in_a_box(visit, base_url, site):
+    from reviewkit import statuses
+
+    checks = _checks()
+    boxed = {check_id for check_id, row in checks.items() if not statuses.is_compact(row["status"])}
+    seen = set()
+    for name in _pages_with(site, ".reviewkit-source-check"):
+        page = visit(f"{base_url}/{name}.html")
+        boxes = page.page.locator(".reviewkit-source-check:not(details)")
+        for index in range(boxes.count()):
+            box = boxes.nth(index)
+            check_id = box.get_attribute("id").removeprefix("source-check-").upper()
+            box.scroll_into_view_if_needed()
+            assert box.is_visible(), check_id
+            text = " ".join(box.inner_text().split())
+            assert " ".join(checks[check_id]["primary_source_value"].split()) in text and checks[check_id]["status"] in text
+            seen.add(check_id)
+    assert seen == boxed
+
+
+def test_an_audit_link_opens_its_compact_check(visit, base_url, site):
+    from reviewkit import statuses
+
+    compact = [check_id for check_id, row in _checks().items() if statuses.is_compact(row["status"])]
+    assert compact, "the audit has no check that agrees with its source"
+    page = visit(f"{base_url}/chapters/evidence-audit.html")
+    anchor = f"source-check-{compact[0].lower()}"
+    page.page.locator(f"#{anchor}-row a[href$='#{anchor}']").click()
+    page.page.wait_for_url(f"**#{anchor}")
+    mark = page.page.locator(f"#{anchor}")
+    page.page.wait_for_function("id => document.getElementById(id).open", arg=anchor, timeout=3000)
+    assert mark.locator(".reviewkit-source-check-body").is_visible()
+
+
+def test_tables_show_formatted_citations_that_lead_to_the_bibliography(visit, base_url, site):
+    from reviewkit import bibliography
+
+    keys = set(bibliography.keys())
+    pages = _pages_with(site, "figure.reviewkit-table a.reviewkit-cite")
+    assert pages, "no table cites a reference"
+    targets = set()
+    for name in pages:
+        page = visit(f"{base_url}/{name}.html")
+        links = page.page.locator("figure.reviewkit-table a.reviewkit-cite")
+        for index in range(links.count()):
+            link = links.nth(index)
+            assert link.inner_text().strip() not in keys
+            targets.add(page.page.evaluate("a => a.href", link.element_handle()))
+    first = sorted(targets)[0]
+    references = visit(first)  # following a link lands on its entry
+    for target in sorted(targets):
+        assert target.split("#")[0].endswith("/chapters/references.html")
+        anchor = target.split("#", 1)[1]
+        assert references.page.locator(f"[id='{anchor}']").count() == 1, target
+    entry = references.page.locator(f"[id='{first.split('#', 1)[1]}']")
+    entry.wait_for(state="visible")
+    assert entry.bounding_box()["y"] < 900
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_wide_tables_use_the_pages_width_and_scroll_in_a_focusable_region(visit, base_url, site, width):
+    pages = _pages_with(site, "figure.reviewkit-table-wide, div.reviewkit-wide")
+    assert pages
+    for name in pages:
+        page = visit(f"{base_url}/{name}.html", width=width)
+        sizes = page.page.evaluate("""() => {
+            const text = document.querySelector('.bd-article section > p').getBoundingClientRect().width;
+            return [...document.querySelectorAll('figure.reviewkit-table-wide, div.reviewkit-wide')].map(el => {
+                const region = el.querySelector('.reviewkit-table-scroll, .pst-scrollable-table-container');
+                return {wide: el.closest('div.cell, div.reviewkit-wide').getBoundingClientRect().width, text,
+                        scrolls: region.scrollWidth > region.clientWidth, focusable: region.tabIndex === 0,
+                        page: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth};
+            });
+        }""")
+        for size in sizes:
+            assert size["page"] <= size["viewport"] + 1
+            if width >= 992:
+                assert size["wide"] > size["text"] * 1.2, (name, size)
+            if size["scrolls"]:
+                assert size["focusable"], (name, size)

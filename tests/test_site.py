@@ -15,7 +15,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import BUILD, ROOT
+from reviewkit import statuses
 from reviewkit.chapters import Chapter, all_chapters, resolve_toc_file, toc_files
+from reviewkit.source_checks import COMPACT_CLASS
 
 SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
@@ -191,7 +193,7 @@ def test_every_source_check_is_shown_beside_its_claim_and_in_the_audit(site):
     audit = page(site, "chapters/evidence-audit")
     boxes = {}
     for chapter in CHAPTERS:
-        for box in page(site, chapter.name.removesuffix(".md")).select("div.reviewkit-source-check"):
+        for box in page(site, chapter.name.removesuffix(".md")).select(".reviewkit-source-check"):
             boxes[box["id"]] = (chapter.name, box.get_text(" "))
     for check in checks:
         anchor = f"source-check-{check['check_id'].lower()}"
@@ -203,12 +205,15 @@ def test_every_source_check_is_shown_beside_its_claim_and_in_the_audit(site):
         assert link["href"].endswith(f"#{anchor}") and boxes[anchor][0].removesuffix(".md").split("/")[-1] in link["href"]
 
 
+STATUS_NAMES = statuses.names()
+
+
 def test_audit_status_counts_equal_the_csv(site):
     with (ROOT / "data" / "source_checks.csv").open(encoding="utf-8") as handle:
         statuses = [row["status"] for row in csv.DictReader(handle)]
     glance = page(site, "chapters/evidence-audit").select_one("div.admonition")
     numbers = [int(span.get_text()) for span in glance.select("span.pasted-text")]
-    expected = [len(statuses)] + [statuses.count(s) for s in ("MATCH", "PARTIAL", "MISMATCH", "NOT FOUND")]
+    expected = [len(statuses)] + [statuses.count(s) for s in STATUS_NAMES]
     assert numbers == expected
 
 
@@ -235,3 +240,44 @@ def test_pages_have_description_metadata(site):
         soup = page(site, chapter.name.removesuffix(".md"))
         assert soup.find("meta", attrs={"name": "description"})["content"]
         assert soup.find("meta", property="og:title")["content"]
+
+
+def _checks() -> list[dict]:
+    with (ROOT / "data" / "source_checks.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_only_agreeing_checks_are_compact_and_every_check_carries_its_full_finding(site):
+    shown = {}
+    for chapter in CHAPTERS:
+        for element in page(site, chapter.name.removesuffix(".md")).select(".reviewkit-source-check"):
+            shown[element["id"]] = element
+    for check in _checks():
+        element = shown[f"source-check-{check['check_id'].lower()}"]
+        text = " ".join(element.get_text(" ").split())
+        for column in ("claim", "review_value", "primary_source_value"):
+            assert " ".join(check[column].split()) in text, (check["check_id"], column)
+        if statuses.is_compact(check["status"]):
+            assert element.name == "details" and COMPACT_CLASS in element["class"]
+            assert element.summary is not None and check["check_id"] in element.summary.get_text()
+            assert not element.has_attr("open"), "a compact check starts closed"
+        else:
+            assert element.name == "div" and "admonition" in element["class"]
+            assert COMPACT_CLASS not in element["class"] and element.find_parent("details") is None
+            assert f"reviewkit-source-check-{statuses.presentation(check['status']).display}" in element["class"]
+
+
+def test_tables_cite_with_formatted_links_to_existing_bibliography_anchors(site):
+    keys = {entry.key for entry in bibtexparser.parse_file(str(ROOT / "references.bib")).entries}
+    anchors = {tag["id"] for tag in page(site, "chapters/references").find_all(id=True)}
+    links = 0
+    for chapter in CHAPTERS:
+        for figure in page(site, chapter.name.removesuffix(".md")).select("figure.reviewkit-table"):
+            cells = {cell.get_text(strip=True) for cell in figure.select("td")}
+            assert not cells & keys, f"{chapter.name} shows a raw BibTeX key"
+            for link in figure.select("a.reviewkit-cite"):
+                links += 1
+                target, _, anchor = link["href"].partition("#")
+                assert target == "references.html" and anchor in anchors, link["href"]
+                assert re.search(r", (\d{4}|n\.d\.)[a-z]?$", link.get_text(strip=True))
+    assert links, "no table cites a reference"

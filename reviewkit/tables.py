@@ -104,6 +104,8 @@ def table_html(frame: pd.DataFrame, *, table: str, caption: str, columns: list[s
     columns = columns or list(frame.columns)
     titles = {**data.field_titles(table), **(headers or {})}
     cited = citation_columns(table)
+    if cited:  # a table that can cite reads references.bib: the chapter declares it, so edits re-execute it
+        citations.citations()
     csv_name = schema.resource(table)["path"]
     with_evidence = "provenance" in frame.columns
     wide = len(columns) + with_evidence >= WIDE_COLUMNS if wide is None else wide

@@ -231,6 +231,11 @@ def _pages_with(site: Path, selector: str) -> list[str]:
             and BeautifulSoup((site / f"{name}.html").read_text(encoding="utf-8"), "html.parser").select(selector)]
 
 
+def _words(text: str) -> str:
+    """Whitespace collapsed and quotes plain (the site typesets quotes as “ ”)."""
+    return " ".join(text.split()).translate(str.maketrans("“”‘’", "\"\"''"))
+
+
 def _checks() -> dict[str, dict]:
     import csv
 
@@ -258,7 +263,7 @@ def test_opening_a_compact_source_check_shows_its_finding(visit, base_url, site)
             summary.focus()
             page.page.keyboard.press("Enter")  # keyboard first: a <summary> is a native button
             finding.wait_for(state="visible", timeout=3000)
-            assert " ".join(check["primary_source_value"].split()) in " ".join(finding.inner_text().split())
+            assert _words(check["primary_source_value"]) in _words(finding.inner_text())
             summary.click()
             finding.wait_for(state="hidden", timeout=3000)
 
@@ -277,8 +282,8 @@ def test_every_other_finding_is_visible_in_a_box(visit, base_url, site):
             check_id = box.get_attribute("id").removeprefix("source-check-").upper()
             box.scroll_into_view_if_needed()
             assert box.is_visible(), check_id
-            text = " ".join(box.inner_text().split())
-            assert " ".join(checks[check_id]["primary_source_value"].split()) in text and checks[check_id]["status"] in text
+            text = _words(box.inner_text())
+            assert _words(checks[check_id]["primary_source_value"]) in text and checks[check_id]["status"] in text
             seen.add(check_id)
     assert seen == boxed
 

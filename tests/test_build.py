@@ -87,7 +87,8 @@ def test_rebuilds_follow_the_data(tmp_path):
     platforms_first = (root / "data" / "platforms.csv").read_text().splitlines()[1].split(",")[0]
     terms = write_chapter(root, "reads-glossary", ["data/glossary.csv"],
                           READS.format(table="glossary", first=glossary_first, column="expansion"))
-    platforms = write_chapter(root, "reads-platforms", ["data/platforms.csv"],
+    # A table with a reference column prints linked citations, so its chapter declares references.bib too.
+    platforms = write_chapter(root, "reads-platforms", ["data/platforms.csv", "references.bib"],
                               READS.format(table="platforms", first=platforms_first, column="platform"))
     partial_build(root, [terms, platforms])
     result = build(root)
@@ -111,6 +112,13 @@ def test_rebuilds_follow_the_data(tmp_path):
     assert build(root).returncode == 0
     assert _executed(root) == set(), "a reverted input hits the execution cache again"
     assert "an edited expansion" not in _text(root, "reads-glossary")
+
+    bib = root / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("{Bhutani, D and Lum, L G}", "{Bhutani, D}"),
+                   encoding="utf-8")
+    assert build(root).returncode == 0
+    assert _executed(root) == {platforms}, "an edited entry re-executes the chapter whose table cites it"
+    assert "Bhutani, 2015" in _text(root, "reads-platforms")
 
 
 def test_a_chapter_reading_an_undeclared_file_fails(tmp_path):

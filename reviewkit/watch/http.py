@@ -1,0 +1,116 @@
+"""One HTTP client for the JSON sources (Europe PMC, ClinicalTrials.gov, Crossref): timeouts, retries with
+back-off (urllib3's Retry, honouring Retry-After on 429/503), and errors that name the source."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from .. import __version__
+
+CONNECT_TIMEOUT = 10  # seconds
+READ_TIMEOUT = 30
+RETRIES = 3
+BACKOFF = 0.5  # urllib3 sleeps 0, 1, 2 s between consecutive failures
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+
+# Where each source lives; REVIEWKIT_<SOURCE>_URL points a source at a mirror or a test server.
+DEFAULT_URLS = {
+    "pubmed": "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/",
+    "europepmc": "https://www.ebi.ac.uk/europepmc/webservices/rest/",
+    "ctgov": "https://clinicaltrials.gov/api/v2/",
+    "crossref": "https://api.crossref.org/",
+}
+NAMES = {"pubmed": "PubMed", "europepmc": "Europe PMC", "ctgov": "ClinicalTrials.gov", "crossref": "Crossref"}
+
+
+class SourceError(Exception):
+    """A source could not be searched: unreachable, an HTTP error, or an answer we cannot read."""
+
+    def __init__(self, source: str, message: str):
+        self.source = source
+        super().__init__(f"{NAMES.get(source, source)}: {message}")
+
+
+def base_url(source: str) -> str:
+    url = os.environ.get(f"REVIEWKIT_{source.upper()}_URL") or DEFAULT_URLS[source]
+    return url if url.endswith("/") else url + "/"
+
+
+def user_agent(contact: str | None) -> str:
+    # Crossref and NCBI ask for a contact address in polite clients.
+    return f"reviewkit/{__version__} (living review evidence surveillance{'; mailto:' + contact if contact else ''})"
+
+
+def session(contact: str | None = None) -> requests.Session:
+    retry = Retry(total=RETRIES, connect=RETRIES, read=RETRIES, status=RETRIES, backoff_factor=BACKOFF,
+                  status_forcelist=RETRY_STATUSES, allowed_methods=("GET",), respect_retry_after_header=True,
+                  raise_on_status=False)
+    http = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry)
+    http.mount("http://", adapter)
+    http.mount("https://", adapter)
+    http.headers["User-Agent"] = user_agent(contact)
+    http.headers["Accept"] = "application/json"
+    return http
+
+
+def get_json(http: requests.Session, source: str, path: str, params: dict | None = None,
+             allow_404: bool = False) -> dict | None:
+    """GET base_url(source) + path as JSON (a dict). None for a 404 when ``allow_404``."""
+    url = base_url(source) + path.lstrip("/")
+    try:
+        response = http.get(url, params=params, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
+    except requests.exceptions.RetryError as error:
+        raise SourceError(source, f"kept failing after {RETRIES} retries ({_reason(error)}) at {url}") from None
+    except requests.exceptions.Timeout:
+        raise SourceError(source, f"no answer within {READ_TIMEOUT} s from {url}") from None
+    except requests.exceptions.ConnectionError as error:
+        raise SourceError(source, f"cannot connect to {url} ({_reason(error)})") from None
+    except requests.exceptions.RequestException as error:
+        raise SourceError(source, f"request to {url} failed ({_reason(error)})") from None
+    if response.status_code == 404 and allow_404:
+        return None
+    if response.status_code >= 400:
+        raise SourceError(source, f"HTTP {response.status_code} {response.reason} from {response.url}"
+                          + (f" after {RETRIES} retries" if response.status_code in RETRY_STATUSES else ""))
+    return parse_json(source, response.text, response.url)
+
+
+def parse_json(source: str, text: str, url: str) -> dict:
+    try:
+        body = json.loads(text)
+    except ValueError as error:
+        raise SourceError(source, f"the answer from {url} is not valid JSON ({error.msg} at line {error.lineno}, "
+                          f"column {error.colno}): {text[:80]!r}") from None
+    if not isinstance(body, dict):
+        raise SourceError(source, f"the answer from {url} is JSON but not an object: {text[:80]!r}")
+    return body
+
+
+def _reason(error: Exception) -> str:
+    reason = error.args[0] if error.args else error
+    reason = getattr(reason, "reason", reason)
+    return str(reason).split(": ", 1)[-1][:200]
+
+
+def field(source: str, body: dict, *keys, kind=None, where: str = ""):
+    """body[keys[0]][keys[1]]...; a missing key or a value of the wrong type is a malformed answer."""
+    value = body
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            raise SourceError(source, f"malformed answer{where}: no '{'.'.join(map(str, keys))}'")
+        value = value[key]
+    if kind is not None and not isinstance(value, kind):
+        raise SourceError(source, f"malformed answer{where}: '{'.'.join(map(str, keys))}' is "
+                          f"{type(value).__name__}, expected {_names(kind)}")
+    return value
+
+
+def _names(kind) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(k.__name__ for k in kinds)

@@ -6,6 +6,7 @@
 #   make check      fast author check of data, schema, references and citations (no build)
 #   make serve      build, then preview on http://127.0.0.1:8000
 #   make linkcheck  check external links (report in _build/linkcheck, not published)
+#   make watch      search for new evidence since the last search; update the screening log and notices
 #   make bench      benchmark builds, page weight and time to first chart
 #   make lock       re-resolve requirements.lock after editing requirements.txt
 #   make clean      remove _build (and the execution cache with it)
@@ -22,7 +23,7 @@ BUILD  := _build
 JB_FLAGS ?= --warningiserror --nitpick --keep-going
 PYTEST_ARGS ?=
 
-.PHONY: book test check serve linkcheck bench lock clean venv
+.PHONY: book test check serve linkcheck watch bench lock clean venv
 
 venv: $(STAMP)
 
@@ -50,6 +51,9 @@ serve: book
 
 linkcheck: $(STAMP)
 	$(BIN)/reviewkit linkcheck
+
+watch: $(STAMP)
+	$(BIN)/reviewkit watch
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py

@@ -1,4 +1,4 @@
-"""The `reviewkit` command: `reviewkit check`, `reviewkit linkcheck`."""
+"""The `reviewkit` command: `reviewkit check`, `reviewkit linkcheck`, `reviewkit watch`."""
 
 from __future__ import annotations
 
@@ -30,6 +30,12 @@ def _linkcheck(args) -> int:
     return linkcheck_main(args.extra)
 
 
+def _watch(args) -> int:
+    from .watch.cli import main as watch_main
+
+    return watch_main(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="reviewkit", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -37,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     link = commands.add_parser("linkcheck", help="check external links (report in _build/linkcheck)")
     link.add_argument("extra", nargs="*", help="extra arguments for sphinx-build")
     link.set_defaults(run=_linkcheck)
+    watch = commands.add_parser("watch", help="search for new evidence and watch what the book cites")
+    watch.add_argument("--today", help="the date of the search (YYYY-MM-DD; default: today, UTC)")
+    watch.add_argument("--dry-run", action="store_true", help="search and report, but write nothing")
+    watch.set_defaults(run=_watch)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -70,26 +70,33 @@ def get_json(http: requests.Session, source: str, path: str, params: dict | None
     except requests.exceptions.Timeout:
         raise SourceError(source, f"no answer within {READ_TIMEOUT} s from {url}") from None
     except requests.exceptions.ConnectionError as error:
+        if "timed out" in _reason(error):  # urllib3 reports a read timeout that outlasted the retries this way
+            raise SourceError(source, f"no answer within {READ_TIMEOUT} s from {url}, {RETRIES + 1} tries") from None
         raise SourceError(source, f"cannot connect to {url} ({_reason(error)})") from None
     except requests.exceptions.RequestException as error:
         raise SourceError(source, f"request to {url} failed ({_reason(error)})") from None
     if response.status_code == 404 and allow_404:
         return None
     if response.status_code >= 400:
-        raise SourceError(source, f"HTTP {response.status_code} {response.reason} from {response.url}"
+        raise SourceError(source, f"HTTP {response.status_code} {response.reason} from {_short(response.url)}"
                           + (f" after {RETRIES} retries" if response.status_code in RETRY_STATUSES else ""))
-    return parse_json(source, response.text, response.url)
+    return parse_json(source, response.text, _short(response.url))
 
 
 def parse_json(source: str, text: str, url: str) -> dict:
     try:
         body = json.loads(text)
     except ValueError as error:
-        raise SourceError(source, f"the answer from {url} is not valid JSON ({error.msg} at line {error.lineno}, "
+        raise SourceError(source, f"the answer from {url} is not valid JSON ({error.msg}: line {error.lineno}, "
                           f"column {error.colno}): {text[:80]!r}") from None
     if not isinstance(body, dict):
         raise SourceError(source, f"the answer from {url} is JSON but not an object: {text[:80]!r}")
     return body
+
+
+def _short(url: str) -> str:
+    """A URL without its query string: enough to say which endpoint failed."""
+    return url.split("?", 1)[0]
 
 
 def _reason(error: Exception) -> str:

@@ -71,7 +71,7 @@ def _call(function, **params) -> dict:
         finally:
             handle.close()
     except HTTPError as error:
-        raise SourceError(SOURCE, f"{what}: HTTP {error.code} {error.reason} from {error.url}") from None
+        raise SourceError(SOURCE, f"{what}: HTTP {error.code} {error.reason} from {str(error.url).split('?')[0]}") from None
     except URLError as error:
         raise SourceError(SOURCE, f"{what}: cannot reach {http.base_url(SOURCE)} ({error.reason})") from None
     except (OSError, TimeoutError) as error:

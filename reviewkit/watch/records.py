@@ -105,5 +105,5 @@ def merge_duplicates(records: list[Record]) -> list[Record]:
 def new_candidates(records: list[Record], known: set[str]) -> tuple[list[Record], int]:
     """(records not yet known, number of reports removed as duplicates or already known)."""
     merged = merge_duplicates(records)
-    fresh = [r for r in merged if not (r.keys() & known)]
+    fresh = [r for r in merged if not (r.keys() & known) and "record:" + r.record_id() not in known]
     return sorted(fresh, key=lambda r: r.record_id()), len(records) - len(fresh)

@@ -1,0 +1,57 @@
+"""`reviewkit watch` (`make watch`): run the surveillance and say what it found, or why it stopped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+from ..problems import CheckFailed
+from .http import SourceError
+from .strategy import StrategyError
+
+
+def _today(value: str | None) -> dt.date:
+    if not value:
+        return dt.datetime.now(dt.timezone.utc).date()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise SystemExit(f"reviewkit watch: --today {value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def main(args) -> int:
+    from .run import run
+
+    today = _today(args.today)
+    try:
+        summary = run(today, dry_run=args.dry_run)
+    except SourceError as error:
+        print(f"reviewkit watch: {error}\nNothing was written: every file is as it was. "
+              "Run `make watch` again later; if it keeps failing, check the source's base URL "
+              f"(REVIEWKIT_{error.source.upper()}_URL) and its status page.", file=sys.stderr)
+        return 1
+    except (StrategyError, CheckFailed) as error:
+        print(f"reviewkit watch: the search strategy has problems; nothing was searched or written.\n{error}",
+              file=sys.stderr)
+        return 1
+    for search in summary.searches:
+        print(f"{search['source']:>9}: {search['window_start']} to {search['window_end']}, "
+              f"{search['records_identified']} records")
+    print(f"new candidates for the screening log: {len(summary.new_records)} "
+          f"({summary.removed} reports were duplicates or already known)")
+    for row in summary.new_records:
+        print(f"  + {row['record_id']} [{row['sources']}] {row['title'][:90]}")
+    print(f"new notices about cited works: {len(summary.new_notices)}")
+    for row in summary.new_notices:
+        print(f"  ! {row['reference']}: {row['kind']} ({row['update_type']}, {row['published']}) {row['notice_doi']}")
+    for change in summary.status_changes:
+        print(f"  registry: {change}")
+    for registry_id in summary.not_watched:
+        print(f"  not watched: {registry_id} (only ClinicalTrials.gov ids are watched)")
+    if args.dry_run:
+        print("dry run: nothing was written")
+    elif summary.written:
+        print("wrote: " + ", ".join(summary.written))
+    else:
+        print("nothing changed")
+    return 0

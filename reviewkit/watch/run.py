@@ -1,0 +1,162 @@
+"""One run of the evidence surveillance: search every source, watch what the book cites, then write all the
+changed tables at once. Any failure before the writing leaves every file as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .. import bibliography, paths, schema
+from . import crossref, ctgov, europepmc, http, pubmed, strategy, tables
+from .http import SourceError
+from .records import Record, new_candidates, norm_doi, norm_nct, norm_pmid
+
+LOG, SEARCHES, NOTICES, REGISTRY = "screening_log", "searches", "notices", "registry_status"
+
+
+@dataclass
+class Summary:
+    searches: list[dict] = field(default_factory=list)
+    new_records: list[dict] = field(default_factory=list)
+    removed: int = 0
+    new_notices: list[dict] = field(default_factory=list)
+    status_changes: list[str] = field(default_factory=list)
+    not_watched: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+
+
+def cited_dois() -> dict[str, tuple[str, str]]:
+    """Normalised DOI -> (BibTeX key, DOI as written) for every entry of references.bib with a DOI."""
+    found = {}
+    for entry in bibliography.parse().entries:
+        doi = entry.fields_dict.get("doi")
+        if doi is not None and str(doi.value).strip():
+            found[norm_doi(str(doi.value))] = (entry.key, str(doi.value).strip())
+    return found
+
+
+def known_identifiers(log_rows: list[dict]) -> set[str]:
+    known = {f"doi:{doi}" for doi in cited_dois()}
+    for entry in bibliography.parse().entries:
+        pmid = entry.fields_dict.get("pmid")
+        if pmid is not None and norm_pmid(str(pmid.value)):
+            known.add(f"pmid:{norm_pmid(str(pmid.value))}")
+    known |= {f"nct:{norm_nct(i)}" for i in tables.registry_ids() if norm_nct(i)}
+    for row in log_rows:
+        known |= Record(sources=[], doi=row.get("doi", ""), pmid=row.get("pmid", ""),
+                        nct_id=row.get("nct_id", "")).keys()
+        known.add("record:" + row.get("record_id", ""))
+    return known
+
+
+def window_start(search_rows: list[dict], source: str, today: str, default: str) -> str:
+    """The day after which this source has not been searched: its last search before today (a re-run on
+    the same day repeats that day's search)."""
+    earlier = [r["date"] for r in search_rows if r.get("source") == source and r.get("date", "") < today]
+    return max(earlier) if earlier else default
+
+
+def run(today: dt.date, *, dry_run: bool = False) -> Summary:
+    plan = strategy.load()
+    contact = strategy.contact(plan)
+    if not contact:
+        raise SourceError("pubmed", "NCBI asks every E-utilities client for a contact e-mail: set "
+                          "REVIEWKIT_CONTACT_EMAIL (or contact_email in " + strategy.STRATEGY_FILE + ")")
+    day = today.isoformat()
+    log_header, log_rows = tables.read(LOG)
+    search_header, search_rows = tables.read(SEARCHES)
+    summary = Summary()
+
+    # 1. Everything from the network first.
+    session = http.session(contact)
+    found: list[Record] = []
+    for source in strategy.SEARCH_SOURCES:
+        since = window_start(search_rows, source, day, plan["start_date"].isoformat())
+        query = strategy.query(plan, source)
+        if source == "pubmed":
+            records, sent = pubmed.search(query, since, day, contact)
+        elif source == "europepmc":
+            records, sent = europepmc.search(session, query, since, day)
+        else:
+            records, sent = ctgov.search(session, query, since, day)
+        found += records
+        summary.searches.append({"search_id": f"{day}-{source}", "source": source, "date": day,
+                                 "window_start": since, "window_end": day, "query": sent,
+                                 "records_identified": str(len(records)), "note": ""})
+    dois = cited_dois()
+    reported = {doi: crossref.notices(session, written) for doi, (_, written) in sorted(dois.items())}
+    statuses = {}
+    for registry_id in tables.registry_ids():
+        if norm_nct(registry_id):
+            statuses[registry_id] = ctgov.status(session, registry_id)
+        else:
+            summary.not_watched.append(registry_id)
+
+    # 2. Then the new state of every table, computed in memory.
+    fresh, summary.removed = new_candidates(found, known_identifiers(log_rows))
+    summary.new_records = [_log_row(record, day) for record in fresh]
+    ids = {r["search_id"] for r in summary.searches}
+    search_rows = [r for r in search_rows if r.get("search_id") not in ids] + summary.searches
+    texts = {
+        schema.resource_path(LOG): tables.append(LOG, log_header, summary.new_records),
+        schema.resource_path(SEARCHES): tables.serialise(search_header, search_rows),
+        schema.resource_path(NOTICES): _notices_text(reported, dois, day, summary),
+        schema.resource_path(REGISTRY): _registry_text(statuses, day, summary),
+    }
+    if not dry_run:
+        summary.written = [paths.relative(p) for p in tables.write_all(texts)]
+    return summary
+
+
+def _log_row(record: Record, day: str) -> dict:
+    doi = record.doi.strip()
+    note = ""
+    if doi and not bibliography.DOI_PATTERN.match(doi):
+        note, doi = f"DOI as the source gave it (not a valid DOI): {doi}. ", ""
+    if record.other_id and not (doi or norm_pmid(record.pmid)):
+        note += f"Europe PMC id: {record.other_id}."
+    return {"record_id": record.record_id(), "sources": "; ".join(record.sources), "date_found": day,
+            "title": " ".join(record.title.split()) or "(no title given by the source)",
+            "authors": record.authors, "journal": record.journal, "year": record.year, "doi": doi,
+            "pmid": norm_pmid(record.pmid), "nct_id": norm_nct(record.nct_id), "decision": "pending",
+            "note": note.strip()}
+
+
+def _notices_text(reported: dict, dois: dict, day: str, summary: Summary) -> str:
+    header, rows = tables.read(NOTICES)
+    by_id = {row["notice_id"]: row for row in rows}
+    for doi, notices in reported.items():
+        key, written = dois[doi]
+        for notice in notices:
+            notice_id = notice["notice_id"] if notice["notice_doi"] else f"{doi}#{notice['notice_id']}"
+            row = by_id.get(notice_id)
+            if row is None:
+                row = {"notice_id": notice_id, "reference": key, "doi": written, "kind": notice["kind"],
+                       "update_type": notice["update_type"], "notice_doi": notice["notice_doi"],
+                       "published": notice["published"], "found_by": "crossref",
+                       "note": "Found by a live Crossref query" + (f" ({notice['origin']} record)" if notice["origin"] else "")
+                       + (f"; labelled '{notice['label']}'" if notice["label"] else "") + "."}
+                rows.append(row)
+                by_id[notice_id] = row
+                summary.new_notices.append(row)
+            elif "crossref" not in row.get("found_by", ""):
+                row["found_by"] = row["found_by"] + "; crossref"
+            row["checked"] = day
+    return tables.serialise(header, rows)
+
+
+def _registry_text(statuses: dict, day: str, summary: Summary) -> str:
+    header, rows = tables.read(REGISTRY)
+    by_id = {row["registry_id"]: row for row in rows}
+    for registry_id, status in statuses.items():
+        old = by_id.get(registry_id, {})
+        new = {"registry_id": registry_id, "overall_status": status["overall_status"],
+               "last_update_posted": status["last_update_posted"],
+               "results_posted": "true" if status["results_posted"] else "false", "checked": day,
+               "source": "ClinicalTrials.gov API v2", "note": ""}
+        changed = [c for c in ("overall_status", "last_update_posted", "results_posted") if old.get(c) != new[c]]
+        if changed:
+            summary.status_changes.append(f"{registry_id}: " + ", ".join(
+                f"{c} {old.get(c) or '(none)'} -> {new[c] or '(none)'}" for c in changed))
+        by_id[registry_id] = new
+    return tables.serialise(header, [by_id[k] for k in sorted(by_id)])

@@ -1,0 +1,77 @@
+"""Reading the surveillance tables, and writing every changed file at once (or none)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from .. import paths, schema
+
+
+def read(name: str) -> tuple[list[str], list[dict]]:
+    """(header, rows) of a data-package table; the schema's columns when the file does not exist yet."""
+    path = schema.resource_path(name)
+    if not path.is_file():
+        return [f["name"] for f in schema.fields(name)], []
+    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
+    return list(reader.fieldnames or []), [{k: (v or "") for k, v in row.items()} for row in reader]
+
+
+def serialise(header: list[str], rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row.get(column, "") for column in header])
+    return out.getvalue()
+
+
+def append(name: str, header: list[str], rows: list[dict]) -> str:
+    """The table's text with ``rows`` appended, existing lines kept byte for byte."""
+    path = schema.resource_path(name)
+    if not path.is_file():
+        return serialise(header, rows)
+    text = path.read_text(encoding="utf-8")
+    if rows:
+        text = (text if text.endswith("\n") else text + "\n") + serialise(header, rows).split("\n", 1)[1]
+    return text
+
+
+def registry_ids() -> list[str]:
+    """Every registry id in the data: the cells of any column named registry_ids, split on ';'."""
+    found: set[str] = set()
+    for resource in schema.resources():
+        columns = [f["name"] for f in resource["schema"]["fields"] if f["name"] == "registry_ids"]
+        path = paths.data_dir() / resource["path"]
+        if not columns or not path.is_file():
+            continue
+        for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))):
+            found |= {part.strip().upper() for part in (row.get("registry_ids") or "").split(";") if part.strip()}
+    return sorted(found)
+
+
+def write_all(texts: dict[Path, str]) -> list[Path]:
+    """Write every file whose text changed: all to temporary files first, then each moved into place with
+    os.replace (atomic per file). A failure before the moves leaves every file as it was."""
+    changed = {p: t for p, t in texts.items() if not p.is_file() or p.read_text(encoding="utf-8") != t}
+    temporary: dict[Path, str] = {}
+    try:
+        for target, text in changed.items():
+            handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
+            temporary[target] = name
+    except BaseException:
+        for name in temporary.values():
+            Path(name).unlink(missing_ok=True)
+        raise
+    for target, name in temporary.items():
+        mode = target.stat().st_mode & 0o777 if target.is_file() else 0o644
+        os.chmod(name, mode)
+        os.replace(name, target)
+    return sorted(changed)

@@ -1,0 +1,245 @@
+"""`reviewkit watch` against fixture servers on 127.0.0.1 that answer in each source's documented format.
+No test touches the network."""
+
+from __future__ import annotations
+
+import csv
+import io
+import socket
+
+import pytest
+
+import watch_server
+from conftest import snapshot
+from reviewkit import cli
+from reviewkit.watch import europepmc, http, pubmed
+
+TODAY, NEXT_WEEK = "2026-12-07", "2026-12-14"
+SOURCES = ("pubmed", "europepmc", "ctgov", "crossref")
+
+
+def rows(root, name):
+    return list(csv.DictReader(io.StringIO((root / "data" / f"{name}.csv").read_text(encoding="utf-8"))))
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def watch(book, monkeypatch, capsys):
+    """A copy of the book, a fixture server for every source, and a runner of `reviewkit watch`."""
+    scenario = watch_server.Scenario()
+    server, base = watch_server.start(scenario)
+    for source in SOURCES:
+        monkeypatch.setenv(f"REVIEWKIT_{source.upper()}_URL", f"{base}/{source}/")
+    monkeypatch.setenv("REVIEWKIT_CONTACT_EMAIL", "watch-tests@example.org")
+    monkeypatch.delenv("NCBI_API_KEY", raising=False)
+    # Small pages, so the fixtures exercise pagination; quick retries and timeouts, so failures fail fast.
+    monkeypatch.setattr(pubmed, "PAGE", 2)
+    monkeypatch.setattr(europepmc, "PAGE", 2)
+    monkeypatch.setattr(http, "BACKOFF", 0.01)
+    monkeypatch.setattr(http, "READ_TIMEOUT", 1)
+    monkeypatch.setattr(pubmed, "RETRY_SLEEP", 0.01)
+    monkeypatch.setattr(pubmed, "TIMEOUT", 1)
+
+    def run(today=TODAY, *extra):
+        code = cli.main(["watch", "--today", today, *extra])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    run.scenario, run.root, run.base = scenario, book, base
+    yield run
+    server.shutdown()
+
+
+def test_first_run_appends_exactly_the_new_deduplicated_candidates(watch):
+    before = rows(watch.root, "screening_log")
+    code, out, err = watch()
+    assert code == 0, err
+    log = rows(watch.root, "screening_log")
+    assert log[:len(before)] == before, "existing rows are kept as they were"
+    added = {row["record_id"]: row for row in log[len(before):]}
+    # Known already: PMID 40571757 and NCT04581473 (the sweep's rows), the DOI of nieto2025allogeneic (bib).
+    assert set(added) == {"pmid41000001", "pmid41000002", "pmid41000003", "doi-10-1101-2026-12-01-000001",
+                          "nct07000001"}
+    assert added["pmid41000002"]["sources"] == "pubmed; europepmc", "found twice, one candidate"
+    assert added["pmid41000001"]["doi"] == "10.1136/jitc-2026-000001"
+    assert added["pmid41000001"]["authors"] == "Doe J, Roe R, Poe P, et al."
+    assert added["nct07000001"]["nct_id"] == "NCT07000001"
+    assert all(r["decision"] == "pending" and r["date_found"] == TODAY for r in added.values())
+    assert "new candidates for the screening log: 5" in out
+
+
+def test_searches_cover_the_window_since_the_last_search_with_pagination(watch):
+    assert watch()[0] == 0
+    pubmed_search = [q for path, q in watch.scenario.calls("pubmed") if path == "esearch.fcgi"]
+    assert [q["retstart"] for q in pubmed_search] == ["0", "2"], "two pages of ids"
+    assert pubmed_search[0]["mindate"] == "2025/05/10" and pubmed_search[0]["maxdate"] == "2026/12/07"
+    assert pubmed_search[0]["email"] == "watch-tests@example.org" and pubmed_search[0]["retmode"] == "json"
+    cursors = [q["cursorMark"] for path, q in watch.scenario.calls("europepmc")]
+    assert cursors == ["*", "AoIIQKfYxyg0MTAwMDAwMg=="]
+    tokens = [q.get("pageToken") for path, q in watch.scenario.calls("ctgov") if path == "studies"]
+    assert tokens == [None, "NF0g5JGBlPMu"]
+    searches = {r["search_id"]: r for r in rows(watch.root, "searches")}
+    assert searches[f"{TODAY}-pubmed"]["records_identified"] == "4"
+    assert searches[f"{TODAY}-europepmc"]["window_start"] == "2025-05-10"
+    assert "FIRST_PDATE:[2025-05-10 TO 2026-12-07]" in searches[f"{TODAY}-europepmc"]["query"]
+
+    watch.scenario.requests.clear()
+    assert watch(NEXT_WEEK)[0] == 0
+    again = [q for path, q in watch.scenario.calls("pubmed") if path == "esearch.fcgi"]
+    assert again[0]["mindate"] == "2026/12/07", "the next search starts where the last one ended"
+
+
+def test_second_run_adds_nothing(watch):
+    assert watch()[0] == 0
+    same_day = snapshot(watch.root)
+    code, out, _ = watch()
+    assert code == 0 and snapshot(watch.root) == same_day, "a re-run on the same day changes no byte"
+    assert "new candidates for the screening log: 0" in out and "nothing changed" in out
+    log = (watch.root / "data" / "screening_log.csv").read_bytes()
+    assert watch(NEXT_WEEK)[0] == 0
+    assert (watch.root / "data" / "screening_log.csv").read_bytes() == log, "a later run adds no known record"
+
+
+def test_no_hits_anywhere_adds_no_candidate(watch):
+    watch.scenario.empty()
+    log = (watch.root / "data" / "screening_log.csv").read_bytes()
+    code, out, _ = watch()
+    assert code == 0 and "new candidates for the screening log: 0" in out
+    assert (watch.root / "data" / "screening_log.csv").read_bytes() == log
+    assert {r["records_identified"] for r in rows(watch.root, "searches") if r["date"] == TODAY} == {"0"}
+
+
+def test_crossref_notices_reach_the_notices_table(watch):
+    from reviewkit import bibliography
+
+    other = next(e for e in bibliography.parse().entries if e.key != "nieto2025allogeneic" and "doi" in e.fields_dict)
+    doi = str(other.fields_dict["doi"].value)
+    watch.scenario.updates[doi.lower()] = watch_server.fixture("crossref_updates_retraction.json")
+    code, out, _ = watch()
+    assert code == 0
+    notices = {r["notice_id"]: r for r in rows(watch.root, "notices")}
+    correction = notices["10.1038/s41591-025-03852-y"]
+    assert correction["found_by"] == "sweep; crossref" and correction["checked"] == TODAY
+    assert correction["published"] == "2025-08", "the sweep's row keeps what it recorded"
+    retraction = notices["10.9999/retraction.2027.001"]
+    assert (retraction["reference"], retraction["kind"], retraction["published"]) == (other.key, "retraction", "2027-01")
+    assert f"! {other.key}: retraction" in out
+
+
+def add_registry_id(root, study_row: int, registry_id: str):
+    """Give a study of the copy a registry id, adding a `registry_ids` column where the schema lacks one."""
+    import json
+
+    package = json.loads((root / "data" / "datapackage.json").read_text())
+    resource = next(r for r in package["resources"] if r["name"] == "clinical_studies")
+    if not any(f["name"] == "registry_ids" for f in resource["schema"]["fields"]):
+        resource["schema"]["fields"].append({"name": "registry_ids", "type": "string"})
+        (root / "data" / "datapackage.json").write_text(json.dumps(package, indent=2))
+    path = root / "data" / "clinical_studies.csv"
+    table = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    if "registry_ids" not in table[0]:
+        table = [row + ([""] if n else ["registry_ids"]) for n, row in enumerate(table)]
+    table[study_row][table[0].index("registry_ids")] = registry_id
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(table)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def test_registry_status_of_every_registry_id_is_refreshed(watch):
+    add_registry_id(watch.root, 1, "NCT04074746")
+    code, out, _ = watch()
+    assert code == 0
+    status = {r["registry_id"]: r for r in rows(watch.root, "registry_status")}["NCT04074746"]
+    assert (status["overall_status"], status["last_update_posted"], status["results_posted"], status["checked"]) == (
+        "COMPLETED", "2026-10-15", "true", TODAY)
+    assert status["source"] == "ClinicalTrials.gov API v2"
+    assert "registry: NCT04074746: " in out and "results_posted false -> true" in out
+    watch.scenario.requests.clear()
+    add_registry_id(watch.root, 1, "NCT09999999")
+    code, _, err = watch()
+    assert code == 1 and "ClinicalTrials.gov" in err and "NCT09999999" in err
+
+
+MALFORMED = {
+    "not json": b"<html><body>Service temporarily unavailable</body></html>",
+    "truncated": b'{"esearchresult": {"count": "3", "idlist": ["41',
+    "wrong shape": b'{"unexpected": []}',
+}
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("failure", ["http 500", "not json", "truncated", "wrong shape", "unreachable"])
+def test_a_failing_source_stops_the_run_and_changes_no_file(watch, monkeypatch, source, failure):
+    before = snapshot(watch.root)
+    if failure == "http 500":
+        watch.scenario.fail(source, "status", 500)
+    elif failure == "unreachable":
+        monkeypatch.setenv(f"REVIEWKIT_{source.upper()}_URL", f"http://127.0.0.1:{closed_port()}/")
+    else:
+        watch.scenario.fail(source, "body", MALFORMED[failure])
+    code, out, err = watch()
+    assert code == 1
+    assert err.startswith(f"reviewkit watch: {http.NAMES[source]}: ")
+    assert "Nothing was written" in err and "Traceback" not in err
+    assert snapshot(watch.root) == before, "every file is as it was"
+    if failure == "http 500" and source != "pubmed":
+        assert len(watch.scenario.calls(source)) == http.RETRIES + 1, "retried before giving up"
+
+
+def test_a_silent_source_times_out(watch):
+    before = snapshot(watch.root)
+    watch.scenario.fail("europepmc", "silent")
+    code, _, err = watch()
+    assert code == 1 and "Europe PMC" in err and snapshot(watch.root) == before
+
+
+def test_every_source_unreachable(watch, monkeypatch):
+    before = snapshot(watch.root)
+    for source in SOURCES:
+        monkeypatch.setenv(f"REVIEWKIT_{source.upper()}_URL", f"http://127.0.0.1:{closed_port()}/")
+    code, _, err = watch()
+    assert code == 1 and "cannot reach" in err and snapshot(watch.root) == before
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_rate_limits_and_outages_are_retried(watch, status):
+    watch.scenario.fail("europepmc", "status", status, times=1)
+    watch.scenario.fail("ctgov", "status", status, times=2)
+    code, _, err = watch()
+    assert code == 0, err
+    assert len(watch.scenario.calls("europepmc")) == 3, "one refusal, then two pages"
+
+
+def test_pubmed_server_errors_are_retried_by_entrez(watch):
+    watch.scenario.fail("pubmed", "status", 500, times=1)
+    code, _, err = watch()
+    assert code == 0, err
+
+
+def test_without_a_contact_address_nothing_is_searched(watch, monkeypatch):
+    monkeypatch.delenv("REVIEWKIT_CONTACT_EMAIL")
+    before = snapshot(watch.root)
+    code, _, err = watch()
+    assert code == 1 and "REVIEWKIT_CONTACT_EMAIL" in err and not watch.scenario.requests
+    assert snapshot(watch.root) == before
+
+
+def test_dry_run_writes_nothing(watch):
+    before = snapshot(watch.root)
+    code, out, _ = watch(TODAY, "--dry-run")
+    assert code == 0 and "new candidates for the screening log: 5" in out and "dry run" in out
+    assert snapshot(watch.root) == before
+
+
+def test_a_broken_strategy_is_reported_with_its_line(watch):
+    path = watch.root / "surveillance" / "search-strategy.yml"
+    path.write_text(path.read_text().replace("start_date: 2025-05-10", "start_date: soon"))
+    before = snapshot(watch.root)
+    code, _, err = watch()
+    assert code == 1 and "surveillance/search-strategy.yml:" in err and "start_date" in err
+    assert not watch.scenario.requests and snapshot(watch.root) == before

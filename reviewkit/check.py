@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import bibliography, chapters, paths, rules, statuses, validate
-from .watch.screening_check import check_screening_log
+from .watch.screening_check import surveillance_problems
 from .problems import Problem
 
 
@@ -21,7 +21,7 @@ def run_checks(*, complete_book: bool = True) -> list[Problem]:
         if not package_problems:  # the rules compare cells, so they need every cell valid first
             problems += rules.check()
         problems += statuses.problems()
-        problems += check_screening_log()
+        problems += surveillance_problems()
     else:
         problems.append(Problem("data/datapackage.json", None, None, "the data package descriptor is missing",
                                 "restore data/datapackage.json (git checkout -- data/datapackage.json)"))

@@ -389,6 +389,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("reviewkit.evidence_updates")
     app.setup_extension("reviewkit.source_checks")  # compact marks, boxes and the status legend
     app.setup_extension("reviewkit.citations")  # bibliography anchors that table citations link to
+    app.setup_extension("reviewkit.watch.footer")
     app.add_config_value("reviewkit_check_sources", True, "env")
     # A build of a few chapters only (tests): the whole-book rules (every entry cited, every source check
     # shown next to its claim) are not enforced. Never set for the real book.

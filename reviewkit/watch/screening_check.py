@@ -34,6 +34,13 @@ def _keys(resource: dict) -> set[str]:
     return {row.get(key, "") for _, row in _rows(path)}
 
 
+def surveillance_problems() -> list[Problem]:
+    """The search strategy file and the screening log's own rules."""
+    from .strategy import problems as strategy_problems
+
+    return strategy_problems() + check_screening_log()
+
+
 def check_screening_log() -> list[Problem]:
     try:
         resource = schema.resource(LOG)

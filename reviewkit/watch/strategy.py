@@ -67,6 +67,11 @@ def problems() -> list[Problem]:
          "living_mode must state update_triggers and a retirement criterion",
          "add living_mode: update_triggers: [...] and retirement: ...")
     need(isinstance(data.get("schedule"), dict), "schedule", "no `schedule`", "say when the search runs")
+    covers = data.get("covers") or []
+    need(isinstance(covers, list), "covers", "`covers` is not a list of chapters", "list chapters as - chapters/<name>")
+    for entry in covers if isinstance(covers, list) else []:
+        need((paths.root() / f"{str(entry).removesuffix('.md')}.md").is_file(), "covers",
+             f"covers '{entry}', which is not a chapter", "name a chapter file without .md, e.g. chapters/outlook")
     return found
 
 

@@ -96,7 +96,7 @@ def check_screening_log() -> list[Problem]:
         elif decision == "pending":
             for column in ("exclusion_reason", "date_decided", "evidence_table", "evidence_id"):
                 if row.get(column):
-                    problem(line, column, f"record '{record}' is pending but has a {column}",
+                    problem(line, column, f"record '{record}' is pending but {column} is filled in",
                             "set decision to included or excluded, or empty the cell")
         if decision in ("included", "excluded"):
             if not decided:

@@ -61,11 +61,11 @@ def write_all(texts: dict[Path, str]) -> list[Path]:
     try:
         for target, text in changed.items():
             handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            temporary[target] = name
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
                 stream.write(text)
                 stream.flush()
                 os.fsync(stream.fileno())
-            temporary[target] = name
     except BaseException:
         for name in temporary.values():
             Path(name).unlink(missing_ok=True)

@@ -1,0 +1,130 @@
+"""Unit tests of the surveillance toolkit: identifiers and de-duplication, Crossref notices, the PRISMA flow,
+what chapters show about cited works, the footer date, and the all-or-nothing writer."""
+
+from __future__ import annotations
+
+import urllib.request
+
+import pandas as pd
+import pytest
+
+from reviewkit.watch import crossref, footer, prisma, pubmed, tables
+from reviewkit.watch.http import SourceError
+from reviewkit.watch.records import Record, merge_duplicates, new_candidates, norm_doi
+
+
+def test_identifiers_are_compared_normalised():
+    assert norm_doi("https://doi.org/10.1038/S41591-025-03640-8") == "10.1038/s41591-025-03640-8"
+    assert norm_doi("doi: 10.1/X") == "10.1/x"
+    assert Record(["pubmed"], pmid="123").record_id() == "pmid123"
+    assert Record(["ctgov"], nct_id="nct01234567").record_id() == "nct01234567"
+    assert Record(["europepmc"], doi="10.1101/2026.12.01.000001").record_id() == "doi-10-1101-2026-12-01-000001"
+    assert Record(["europepmc"], other_id="PPR-PPR1").record_id() == "id-ppr-ppr1"
+
+
+def test_reports_sharing_any_identifier_become_one_record_with_every_source():
+    a = Record(["pubmed"], title="A", pmid="1", doi="10.1/a")
+    b = Record(["europepmc"], title="", pmid="1", authors="X")
+    c = Record(["ctgov"], nct_id="NCT00000001")
+    d = Record(["europepmc"], doi="10.1/A", nct_id="NCT00000001")  # links a and c
+    merged = merge_duplicates([a, b, c, d])
+    assert len(merged) == 1
+    assert merged[0].sources == ["pubmed", "europepmc", "ctgov"]
+    assert (merged[0].title, merged[0].authors, merged[0].nct_id) == ("A", "X", "NCT00000001")
+    assert a.sources == ["pubmed"], "inputs are not modified"
+
+
+def test_known_records_are_not_candidates():
+    found = [Record(["pubmed"], pmid="1"), Record(["pubmed"], pmid="2", doi="10.1/cited"), Record(["pubmed"])]
+    fresh, removed = new_candidates(found, {"doi:10.1/cited"})
+    assert [r.pmid for r in fresh] == ["1"] and removed == 2
+
+
+def test_crossref_update_types_map_to_the_notice_vocabulary():
+    assert crossref.kind_of("retraction") == crossref.kind_of("Partial Retraction") == "retraction"
+    assert crossref.kind_of("erratum") == crossref.kind_of("corrigendum") == "correction"
+    assert crossref.kind_of("expression_of_concern") == "expression_of_concern"
+    assert crossref.kind_of("addendum") == "other"
+    assert crossref.partial_date({"date-parts": [[2025, 8]]}, "") == "2025-08"
+    assert crossref.partial_date({"date-parts": [[2025, 8, 1]]}, "") == "2025-08-01"
+    with pytest.raises(SourceError, match="Crossref: malformed answer"):
+        crossref.partial_date({"date-parts": [[None]]}, "")
+
+
+def frames(decisions, searches):
+    log = pd.DataFrame([{"record_id": f"r{i}", "sources": s, "decision": d, "exclusion_reason": r}
+                        for i, (s, d, r) in enumerate(decisions)])
+    return log, pd.DataFrame(searches, columns=["source", "records_identified"]).astype({"records_identified": "Int64"})
+
+
+def test_the_flow_is_counted_from_the_log_and_the_searches():
+    log, searches = frames([("sweep", "included", None), ("pubmed; europepmc", "excluded", "off_topic"),
+                            ("ctgov", "pending", None), ("pubmed", "included", None)],
+                           [("sweep", None), ("pubmed", 5), ("europepmc", 3), ("ctgov", 1), ("pubmed", 2)])
+    flow = prisma.counts(log, searches)
+    assert flow.identified == {"PubMed": 7, "Europe PMC": 3, "ClinicalTrials.gov": 1}
+    assert (flow.removed, flow.other_methods, flow.screened) == (11 - 3, 1, 4)
+    assert (flow.excluded, flow.pending, flow.included) == ({"off_topic": 1}, 1, 2)
+
+
+def test_the_flow_diagram_is_an_accessible_svg_saying_what_its_text_says():
+    log, searches = frames([("sweep", "included", None)], [("sweep", None)])
+    flow = prisma.counts(log, searches)
+    svg = prisma.svg(flow)
+    assert svg.startswith("<svg") and 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
+    assert 'viewBox="0 0 ' in svg and 'width="100%"' in svg, "scales to a phone's width"
+    for heading, body in prisma.lines(flow):
+        assert heading in svg and heading in prisma.text_alternative(flow)
+    assert "New records included: 1" in prisma.text_alternative(flow)
+
+
+def test_chapters_get_a_studys_registry_status_and_a_works_notices(book):
+    from reviewkit.watch import cited
+
+    text = cited.registry_status_text("NCT04074746; NCT99999999")
+    assert "NCT04074746: completed, no results posted, last updated 2025-09-30 (registry status as of 2026-11)" in text
+    assert "NCT99999999: registry status not checked yet" in text
+    assert cited.registry_status_text("") == ""
+    box = cited.notice_html("nieto2025allogeneic")
+    assert "Correction" in box and "10.1038/s41591-025-03852-y" in box and "November 2026 evidence sweep" in box
+    assert cited.notice_html("no-such-key") == ""
+
+
+def test_footer_date_is_the_newest_search_and_covers_the_listed_chapters(book):
+    date, covers = footer.searched(book)
+    assert date == "2026-11" and "chapters/outlook" in covers and "chapters/glossary" not in covers
+    (book / "data" / "searches.csv").write_text((book / "data" / "searches.csv").read_text()
+                                                + "2027-01-04-pubmed,pubmed,2027-01-04,2026-11-30,2027-01-04,q,0,\n")
+    assert footer.searched(book)[0] == "2027-01-04"
+    assert footer.when("2026-11") == "in 2026-11" and footer.when("2027-01-04") == "on 2027-01-04"
+
+
+def test_write_all_changes_every_file_or_none(tmp_path, monkeypatch):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("old a\n")
+    second.write_text("old b\n")
+    real = tables.os.fdopen
+    calls = []
+
+    def failing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tables.os, "fdopen", failing)
+    with pytest.raises(OSError):
+        tables.write_all({first: "new a\n", second: "new b\n"})
+    assert (first.read_text(), second.read_text()) == ("old a\n", "old b\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"], "no temporary file is left"
+    monkeypatch.setattr(tables.os, "fdopen", real)
+    assert tables.write_all({first: "new a\n", second: "old b\n"}) == [first], "unchanged files are not rewritten"
+
+
+def test_entrez_requests_are_pointed_at_the_configured_base_url(monkeypatch):
+    monkeypatch.setenv("REVIEWKIT_PUBMED_URL", "http://127.0.0.1:9/mirror/")
+    handler = pubmed._Redirect("http://127.0.0.1:9/mirror/")
+    request = urllib.request.Request(pubmed.ENTREZ_BASE + "esearch.fcgi?db=pubmed&term=x")
+    handler.https_request(request)
+    assert request.full_url == "http://127.0.0.1:9/mirror/esearch.fcgi?db=pubmed&term=x"
+    assert request.timeout == pubmed.TIMEOUT

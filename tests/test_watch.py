@@ -159,7 +159,7 @@ def test_registry_status_of_every_registry_id_is_refreshed(watch):
         "COMPLETED", "2026-10-15", "true", TODAY)
     assert status["source"] == "ClinicalTrials.gov API v2"
     assert "registry: NCT04074746: " in out and "results_posted false -> true" in out
-    watch.scenario.requests.clear()
+    watch.scenario.missing.add("NCT09999999")
     add_registry_id(watch.root, 1, "NCT09999999")
     code, _, err = watch()
     assert code == 1 and "ClinicalTrials.gov" in err and "NCT09999999" in err

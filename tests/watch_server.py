@@ -27,6 +27,7 @@ class Scenario:
         self.europepmc_pages = [fixture("europepmc_page1.json"), fixture("europepmc_page2.json")]
         self.ctgov_pages = [fixture("ctgov_page1.json"), fixture("ctgov_page2.json")]
         self.studies = {"NCT04074746": fixture("ctgov_study_NCT04074746.json")}
+        self.missing: set[str] = set()  # registry ids the registry does not know (404)
         self.updated_by = {"10.1038/s41591-025-03640-8": fixture("crossref_work_nieto.json")}
         self.updates = {"10.1038/s41591-025-03640-8": fixture("crossref_updates_nieto.json")}
         self.failures: dict[str, dict] = {}  # source -> {kind, value, remaining (None: always)}
@@ -105,7 +106,13 @@ class Handler(BaseHTTPRequestHandler):
             tokens = [None] + [p.get("nextPageToken") for p in pages]
             return pages[tokens.index(query.get("pageToken"))]
         if path.startswith("studies/"):
-            return self.scenario.studies.get(path.split("/", 1)[1])
+            nct = path.split("/", 1)[1]
+            if nct in self.scenario.missing:
+                return None
+            # Any other id: the fixture study, under that id (the book's data holds several registry ids).
+            study = json.loads(json.dumps(self.scenario.studies.get(nct) or fixture("ctgov_page1.json")["studies"][0]))
+            study["protocolSection"]["identificationModule"]["nctId"] = nct
+            return study
         return None
 
     def _crossref(self, path, query):

@@ -56,7 +56,8 @@ def _config_inited(app: Sphinx, config) -> None:
 
 def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
     date, covers = searched()
-    if date and pagename in covers:
+    # Only where the living-mode page is built (partial builds of a few chapters leave it out).
+    if date and pagename in covers and LIVING_MODE in app.env.found_docs:
         context["evidence_searched"] = {"when": when(date), "url": context["pathto"](LIVING_MODE)}
 
 

@@ -9,6 +9,7 @@ from IPython.display import HTML
 
 from .. import data, runtime
 from . import prisma, strategy
+from ..tables import DATA_URL
 from .http import NAMES
 
 SOURCE_NAMES = {**NAMES, "sweep": "Evidence sweep (manual)"}
@@ -29,13 +30,17 @@ def when(date: str) -> str:
     return f"in {date} (day not recorded)" if len(date) == 7 else f"on {date}"
 
 
-def _table(header: list[str], rows: list[list[str]], caption: str, raw_columns: tuple[int, ...] = ()) -> HTML:
+def _table(header: list[str], rows: list[list[str]], caption: str, table: str, raw_columns: tuple[int, ...] = ()) -> HTML:
+    """Like reviewkit.tables.show (escaped cells, the CSV and its schema linked), for computed columns."""
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in header)
     body = "".join("<tr>" + "".join(f"<td>{cell if i in raw_columns else html.escape(cell)}</td>"
                                     for i, cell in enumerate(row)) + "</tr>" for row in rows)
     return HTML(f'<figure class="reviewkit-table"><figcaption>{html.escape(caption)}</figcaption>'
                 f'<div class="reviewkit-table-scroll" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
-                f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></figure>')
+                f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+                f'<p class="reviewkit-table-source">Data: <a href="{DATA_URL}{table}.csv" download>{table}.csv</a> '
+                f'(<a href="{DATA_URL}datapackage.json">schema</a>, <a href="data.html#{table.replace("_", "-")}">'
+                "column definitions</a>)</p></figure>")
 
 
 def strategy_list(searches: pd.DataFrame) -> HTML:
@@ -59,7 +64,7 @@ def searches_table(searches: pd.DataFrame) -> HTML:
              f"{r.window_start if pd.notna(r.window_start) else '?'} to {r.window_end if pd.notna(r.window_end) else '?'}",
              "not recorded" if pd.isna(r.records_identified) else str(r.records_identified)]
             for r in searches.sort_values("date", ascending=False).itertuples()]
-    return _table(["Search", "Source", "Date", "Window", "Records identified"], rows, "Every search, newest first")
+    return _table(["Search", "Source", "Date", "Window", "Records identified"], rows, "Every search, newest first", "searches")
 
 
 def flow_figure(log: pd.DataFrame, searches: pd.DataFrame) -> HTML:
@@ -81,7 +86,7 @@ def log_table(log: pd.DataFrame) -> HTML:
 
     rows = [[r.record_id, r.title, r.sources, str(r.date_found), r.decision, link(r)] for r in log.itertuples()]
     return _table(["Record", "Title", "Found by", "Found", "Decision", "Evidence row or reason"], rows,
-                  "The screening log (data/screening_log.csv)")
+                  "The screening log", "screening_log")
 
 
 def living_mode_list(key: str) -> HTML:

@@ -57,14 +57,16 @@ def _registry_cell(row: pd.Series) -> str:
         source = row.get("registry_source")
         where = f" (sweep {html.escape(str(source))})" if not _missing(source) else ""
         return f'<span class="reviewkit-registry-none">none found{where}</span>'
+    from .watch.cited import registry_status_text
+
     links = []
     for registry_id in str(ids).split("; "):
         escaped = html.escape(registry_id)
-        if registry_id.startswith("NCT"):
-            links.append(f'<a href="{REGISTRY_URL}{escaped}">{escaped}</a>')
-        else:
-            links.append(escaped)
-    return ", ".join(links)
+        link = f'<a href="{REGISTRY_URL}{escaped}">{escaped}</a>' if registry_id.startswith("NCT") else escaped
+        # What the watch last saw in the registry, with its date ("registry status as of ...").
+        status = registry_status_text(registry_id).removeprefix(f"{registry_id}: ")
+        links.append(f'{link} <span class="reviewkit-registry-status">{html.escape(status)}</span>')
+    return "; ".join(links)
 
 
 def _evidence_cell(row: pd.Series) -> str:
@@ -183,3 +185,12 @@ def show_since_review(studies: pd.DataFrame, results: pd.DataFrame, outcomes: pd
         parts.append(show_results(newer_results, studies, outcomes, caption=f"Newer results: {topic}",
                                   source="each row's own source (see the Evidence column)").data)
     return HTML("".join(parts))
+
+
+def show_notices(frame: pd.DataFrame) -> HTML:
+    """Published notices (corrections, retractions, expressions of concern) about the works the rows cite,
+    shown beside their table; nothing when there is none."""
+    from .watch.cited import notice_html
+
+    references = [key for key in dict.fromkeys(frame["reference"].dropna()) if key]
+    return HTML("".join(notice_html(key) for key in references))

@@ -285,3 +285,26 @@ def test_tables_cite_with_formatted_links_to_existing_bibliography_anchors(site)
                 assert target == "references.html" and anchor in anchors, link["href"]
                 assert re.search(r", (\d{4}|n\.d\.)[a-z]?$", link.get_text(strip=True))
     assert links, "no table cites a reference"
+
+
+def test_trial_tables_show_registry_status_and_notices_beside_the_study(site):
+    """Every registry id in a trial table links to its record with what the watch last saw (or says it was
+    not checked yet), and every published notice about a cited study shows on a page that lists the study."""
+    with (ROOT / "data" / "clinical_studies.csv").open(encoding="utf-8") as handle:
+        studies = list(csv.DictReader(handle))
+    with (ROOT / "data" / "notices.csv").open(encoding="utf-8") as handle:
+        notices = list(csv.DictReader(handle))
+    pages = {path: page(site, f"chapters/{path.stem}") for path in (site / "chapters").glob("*.html")}
+    for study in studies:
+        for registry_id in filter(None, study["registry_ids"].split("; ")):
+            links = [(name, a) for name, soup in pages.items()
+                     for a in soup.select(f'a[href="https://clinicaltrials.gov/study/{registry_id}"]')]
+            assert links, f"{registry_id} of {study['study_id']} is linked from no page"
+            for _, link in links:
+                status = link.find_next_sibling("span", class_="reviewkit-registry-status")
+                assert status is not None and ("registry status as of" in status.get_text()
+                                               or "not checked yet" in status.get_text()), registry_id
+    for notice in notices:
+        showing = [name for name, soup in pages.items()
+                   if soup.select(f'aside.reviewkit-notice[data-notice-for="{notice["reference"]}"]')]
+        assert showing, f"notice {notice['notice_id']} is shown on no page"

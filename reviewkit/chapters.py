@@ -165,25 +165,34 @@ def entries_line_numbers() -> dict[str, int]:
     return {entry.key: entry.start_line + 1 for entry in parse().entries}
 
 
+def placements(chapters: list[Chapter], ids_in, known, *, noun: str, key: str, table: str,
+               why: str) -> tuple[dict[str, tuple[str, int]], list[Problem]]:
+    """Where each row shown with a directive is shown: ``ids_in(chapter)`` lists (line, id). An unknown id,
+    or a row shown twice, is a problem (a row is shown once, beside the statement it concerns)."""
+    shown: dict[str, tuple[str, int]] = {}
+    problems = []
+    for chapter in chapters:
+        for line, row_id in ids_in(chapter):
+            if row_id not in known:
+                problems.append(Problem(chapter.name, line, row_id, f"shows unknown {noun} '{row_id}'",
+                                        f"use a {key} of {table}"))
+            elif row_id in shown:
+                first = shown[row_id]
+                problems.append(Problem(chapter.name, line, row_id,
+                                        f"shows {noun} {row_id} again (first in {first[0]}:{first[1]})",
+                                        f"show each {noun} once, {why}"))
+            else:
+                shown[row_id] = (chapter.name, line)
+    return shown, problems
+
+
 def check_source_checks_shown(chapters: list[Chapter], *, complete_book: bool = True) -> list[Problem]:
     """Every row of data/source_checks.csv is shown once, next to its claim: a finding may not be hidden."""
     from .audit import source_check_rows
 
     rows = source_check_rows()
-    shown: dict[str, tuple[str, int]] = {}
-    problems = []
-    for chapter in chapters:
-        for line, check_id in chapter.source_checks():
-            if check_id not in rows:
-                problems.append(Problem(chapter.name, line, check_id, f"shows unknown source check '{check_id}'",
-                                        "use a check_id of data/source_checks.csv"))
-            elif check_id in shown:
-                first = shown[check_id]
-                problems.append(Problem(chapter.name, line, check_id,
-                                        f"shows source check {check_id} again (first in {first[0]}:{first[1]})",
-                                        "show each check once, next to the claim it concerns"))
-            else:
-                shown[check_id] = (chapter.name, line)
+    shown, problems = placements(chapters, Chapter.source_checks, rows, noun="source check", key="check_id",
+                                 table="data/source_checks.csv", why="next to the claim it concerns")
     for check_id, (line, row) in rows.items():
         if complete_book and check_id not in shown:
             problems.append(Problem(

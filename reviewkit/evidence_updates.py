@@ -71,20 +71,16 @@ def data_references() -> set[str]:
 
 
 def check_updates_shown(chapters, *, complete_book: bool = True) -> list[Problem]:
-    """Every record of data/updates.csv is shown in the chapter it names, beside the statement it changes."""
+    """Every record of data/updates.csv is shown once, in the chapter it names, beside the statement it changes."""
+    from .chapters import Chapter, placements
+
     rows = update_rows()
-    shown: dict[str, list[str]] = {}
-    problems = []
-    for chapter in chapters:
-        for line, update_id in chapter.evidence_updates():
-            if update_id not in rows:
-                problems.append(Problem(chapter.name, line, update_id, f"shows unknown update '{update_id}'",
-                                        "use an update_id of data/updates.csv"))
-            else:
-                shown.setdefault(update_id, []).append(chapter.name.removesuffix(".md"))
+    shown, problems = placements(chapters, Chapter.evidence_updates, rows, noun="update", key="update_id",
+                                 table="data/updates.csv", why="beside the statement of the review it changes "
+                                 "(elsewhere, link to it with {ref}`text <update-u01>`)")
     if complete_book:
         for update_id, (line, row) in rows.items():
-            if row["chapter"] not in shown.get(update_id, []):
+            if shown.get(update_id, ("",))[0].removesuffix(".md") != row["chapter"]:
                 problems.append(Problem(
                     "data/updates.csv", line, "chapter",
                     f"update {update_id} is not shown in {row['chapter']}",

@@ -185,3 +185,18 @@ def test_result_text_keeps_the_source_digits():
     row = pd.Series({"value": 1e6, "value_max": 1e8, "relation": "=", "unit": "cells/kg",
                      "ci_low": pd.NA, "ci_high": pd.NA})
     assert evidence.result_text(row) == "10⁶–10⁸ cells/kg"
+
+
+def test_update_record_shown_nowhere_or_twice(book):
+    updates = book / "data" / "updates.csv"
+    row = first_row(updates)
+    chapter = book / (row["chapter"] + ".md")
+    text = chapter.read_text(encoding="utf-8")
+    directive = f":::{{evidence-update}} {row['update_id']}\n:::\n"
+    assert directive in text
+    chapter.write_text(text.replace(directive, ""), encoding="utf-8")
+    problem = only(problems_for(book, file="data/updates.csv", field="chapter"))
+    assert problem.line == line_of(updates, row["update_id"]) and "is not shown" in problem.message
+    chapter.write_text(text + "\n" + directive, encoding="utf-8")
+    problem = only(problems_for(book, field=row["update_id"]))
+    assert "again" in problem.message

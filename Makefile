@@ -8,6 +8,7 @@
 #   make linkcheck  check external links (report in _build/linkcheck, not published)
 #   make watch      search for new evidence since the last search; update the screening log and notices
 #   make bench      benchmark builds, page weight and time to first chart
+#   make release    cut a version: make release VERSION=2026.12 CLASS=corrections-only SUMMARY="..."
 #   make lock       re-resolve requirements.lock after editing requirements.txt
 #   make clean      remove _build (and the execution cache with it)
 
@@ -23,7 +24,7 @@ BUILD  := _build
 JB_FLAGS ?= --warningiserror --nitpick --keep-going
 PYTEST_ARGS ?=
 
-.PHONY: book test check serve linkcheck watch bench lock clean venv
+.PHONY: book test check serve linkcheck watch bench release lock clean venv
 
 venv: $(STAMP)
 
@@ -57,6 +58,10 @@ watch: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+# Empty variables are asked for interactively (on a terminal) or refused.
+release: $(STAMP)
+	$(BIN)/reviewkit release --version "$(VERSION)" --classification "$(CLASS)" --summary "$(SUMMARY)" $(if $(DATE),--date "$(DATE)")
 
 lock: $(STAMP)
 	$(BIN)/python -m uv pip compile requirements.txt --universal --generate-hashes --python-version 3.11 -o requirements.lock

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import bibliography, chapters, paths, rules, statuses, validate
+from . import bibliography, chapters, paths, rules, statuses, validate, versions
 from .watch.screening_check import surveillance_problems
 from .problems import Problem
 
@@ -13,6 +13,7 @@ def run_checks(*, complete_book: bool = True) -> list[Problem]:
     problems: list[Problem] = []
     problems += bibliography.lint()
     problems += chapters.check_toc()
+    problems += versions.lint()
     bib_keys = set(bibliography.keys()) if paths.bibliography_path().is_file() else set()
     problems += chapters.check_chapters(chapters.all_chapters(), bib_keys, complete_book=complete_book)
     if paths.datapackage_path().is_file():

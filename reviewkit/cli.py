@@ -1,4 +1,4 @@
-"""The `reviewkit` command: `reviewkit check`, `reviewkit linkcheck`, `reviewkit watch`."""
+"""The `reviewkit` command: `reviewkit check`, `linkcheck`, `watch`, `release`."""
 
 from __future__ import annotations
 
@@ -36,6 +36,32 @@ def _watch(args) -> int:
     return watch_main(args)
 
 
+def _ask(value: str | None, prompt: str) -> str:
+    if value or not sys.stdin.isatty():
+        return value or ""
+    return input(prompt).strip()
+
+
+def _release(args) -> int:
+    from .release import ReleaseRefused, release
+    from .versions import CLASSIFICATIONS
+
+    version = _ask(args.version, "Version (calendar version YYYY.MM, e.g. 2026.12): ")
+    if not args.classification and sys.stdin.isatty():
+        for name, text in CLASSIFICATIONS.items():
+            print(f"  {name}: {text}")
+    classification = _ask(args.classification, "Classification (one of the names above): ")
+    summary = _ask(args.summary, "Summary for readers (one or two sentences): ")
+    try:
+        new = release(version, classification, summary, args.date)
+    except ReleaseRefused as error:
+        print(f"make release: refused, nothing was changed.\n{error}", file=sys.stderr)
+        return 1
+    print(f"Released version {new.version} ({new.date}, {new.classification_text}): commit and tag v{new.version}.\n"
+          f"Publish it with: git push origin HEAD v{new.version}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="reviewkit", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -47,6 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     watch.add_argument("--today", help="the date of the search (YYYY-MM-DD; default: today, UTC)")
     watch.add_argument("--dry-run", action="store_true", help="search and report, but write nothing")
     watch.set_defaults(run=_watch)
+    cut = commands.add_parser("release", help="cut a version: versions.yml, CITATION.cff, tag v<version>")
+    cut.add_argument("--version", dest="version", help="calendar version YYYY.MM (YYYY.MM.N for a second release in a month)")
+    cut.add_argument("--classification", help="changes-conclusion | new-evidence | corrections-only")
+    cut.add_argument("--summary", help="the authors' summary of the update, for readers")
+    cut.add_argument("--date", help="release date YYYY-MM-DD (default: today)")
+    cut.set_defaults(run=_release)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -1,105 +1,204 @@
-"""What changed in the evidence: the git history of data/ and references.bib, row by row."""
+"""Reading the evidence (data package and bibliography) at a git revision or in the working tree.
+
+"What changed" compares the evidence at each released version (the tree of tag ``v<version>``) and in the
+working tree. Only those states are read, never the commits between them: a bad intermediate commit that a
+later commit fixed cannot break the page. What is read must be readable: an unreadable state (not a git
+checkout, a missing tag, a file that is not UTF-8, JSON or CSV that does not parse) raises HistoryError
+naming the commit and the file, and the build stops. There is no "history not available" fallback.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 import bibtexparser
 
-from . import paths, schema
+from . import paths
 
-TRACKED = ("data", "references.bib")
+DATAPACKAGE = "data/datapackage.json"
+BIBLIOGRAPHY = "references.bib"
+REFERENCES_RESOURCE = "references"  # injected from references.bib, not a file (see reviewkit.schema)
+
+
+class HistoryError(Exception):
+    """The history of the evidence cannot be read; the message names the commit and the file and says how to fix it."""
+
+
+def git(*args: str, binary: bool = False, check: bool = True):
+    try:
+        result = subprocess.run(["git", *args], cwd=paths.root(), capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as error:
+        raise HistoryError(f"cannot run git ({error}). Fix: install git; the book's history is read from it.") from error
+    if check and result.returncode != 0:
+        raise HistoryError(f"git {' '.join(args)} failed: {result.stderr.decode(errors='replace').strip()}")
+    return result if not check else (result.stdout if binary else result.stdout.decode("utf-8", "replace"))
+
+
+def require_checkout() -> None:
+    result = git("rev-parse", "--show-toplevel", check=False)
+    top = result.stdout.decode().strip() if result.returncode == 0 else ""
+    has_commit = git("rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0
+    if not top or Path(top).resolve() != paths.root().resolve() or not has_commit:
+        raise HistoryError(
+            f"{paths.root()} is not a git checkout with at least one commit, so the history of the evidence "
+            "(versions, What changed) cannot be read. Fix: build from a git clone of the repository "
+            "(with its tags: git fetch --tags), not from an archive or a copy without .git.")
+
+
+def head() -> str:
+    require_checkout()
+    return git("rev-parse", "HEAD").strip()
+
+
+def tag_commit(version: str) -> str:
+    """The commit of the release tag ``v<version>``; HistoryError when the tag is missing."""
+    require_checkout()
+    result = git("rev-parse", "--verify", "--quiet", f"refs/tags/v{version}^{{commit}}", check=False)
+    if result.returncode != 0:
+        raise HistoryError(
+            f"versions.yml lists version {version}, but this repository has no tag v{version}. Fix: fetch the "
+            "tags (git fetch --tags; in GitHub Actions, actions/checkout with fetch-depth: 0), or, if the "
+            "release was never completed, tag its release commit: git tag -a v" + version)
+    return result.stdout.decode().strip()
+
+
+def has_uncommitted_changes() -> bool:
+    """Tracked files differ from HEAD (untracked and ignored files, such as _build/, do not count)."""
+    return bool(git("status", "--porcelain", "--untracked-files=no").strip())
+
+
+# ---------------------------------------------------------------- snapshots of the evidence
+@dataclass
+class Table:
+    resource: dict
+    key_fields: tuple[str, ...]
+    rows: dict[tuple[str, ...], dict[str, str]]  # primary key -> {field: cell text}, in file order
+
+    @property
+    def fields(self) -> list[dict]:
+        return self.resource.get("schema", {}).get("fields", [])
+
+    def field(self, name: str) -> dict | None:
+        return next((f for f in self.fields if f.get("name") == name), None)
 
 
 @dataclass
-class FileChange:
-    path: str
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
+class Snapshot:
+    where: str                       # e.g. "v2026.12 (commit 1a2b3c4)" or "the working tree"
+    descriptor: dict
+    tables: dict[str, Table]         # resource name -> table
+    references: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> {field: value}
 
 
-@dataclass
-class Commit:
-    sha: str
-    date: str
-    subject: str
-    files: list[FileChange]
-
-
-def _git(*args: str) -> str:
-    return subprocess.run(["git", *args], cwd=paths.root(), capture_output=True, text=True, check=True,
-                          timeout=60).stdout
-
-
-def head() -> str | None:
-    """The newest commit touching the tracked paths (None outside a git checkout)."""
+def _decode(raw: bytes, path: str, where: str) -> str:
     try:
-        return _git("log", "-1", "--format=%H", "--", *TRACKED).strip() or None
-    except (OSError, subprocess.SubprocessError):
-        return None
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise HistoryError(f"{where}: {path} is not UTF-8 (byte 0x{raw[error.start]:02x} on line {line}), so the "
+                           f"evidence at that state cannot be read. Fix: save {path} as UTF-8 and commit it.") from error
 
 
-def _show(sha: str, path: str) -> str | None:
+def parse_csv(text: str, path: str, where: str, resource: dict) -> Table:
+    schema = resource.get("schema", {})
+    key = schema.get("primaryKey") or [schema.get("fields", [{}])[0].get("name")]
+    key_fields = tuple([key] if isinstance(key, str) else key)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        return _git("show", f"{sha}:{path}")
-    except subprocess.CalledProcessError:
-        return None  # the file did not exist at that commit
+        header = next(reader, None)
+        if not header:
+            raise HistoryError(f"{where}: {path} is empty. Fix: restore its header row and commit it.")
+        missing = [k for k in key_fields if k not in header]
+        if missing:
+            raise HistoryError(f"{where}: {path} has no column {', '.join(missing)}, its primary key in "
+                               f"{DATAPACKAGE}. Fix: restore the column or correct the schema, and commit.")
+        rows: dict[tuple[str, ...], dict[str, str]] = {}
+        for cells in reader:
+            line = reader.line_num
+            if not cells:
+                continue
+            if len(cells) != len(header):
+                raise HistoryError(f"{where}: {path} line {line} has {len(cells)} cells but the header has "
+                                   f"{len(header)}. Fix: correct the row (an unquoted comma?) and commit.")
+            row = dict(zip(header, cells))
+            row_key = tuple(row[k] for k in key_fields)
+            if row_key in rows:
+                raise HistoryError(f"{where}: {path} line {line} repeats the key {'/'.join(row_key)}. "
+                                   "Fix: give each row its own id and commit.")
+            rows[row_key] = row
+    except csv.Error as error:
+        raise HistoryError(f"{where}: {path} line {reader.line_num} is not valid CSV ({error}). "
+                           "Fix: correct the quoting and commit.") from error
+    return Table(resource, key_fields, rows)
 
 
-def _csv_rows(text: str | None, key: str | None) -> dict[str, tuple]:
-    if not text:
-        return {}
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = next(reader, [])
-    if not header:
-        return {}
-    index = header.index(key) if key in header else 0
-    return {row[index]: tuple(zip(header, row)) for row in reader if row}
-
-
-def _bib_entries(text: str | None) -> dict[str, tuple]:
-    if not text:
-        return {}
+@cache
+def _parse_bib(text: str, path: str, where: str) -> dict[str, dict[str, str]]:
     library = bibtexparser.parse_string(text)
-    return {e.key: tuple(sorted((f.key, str(f.value)) for f in e.fields)) for e in library.entries}
+    if library.failed_blocks:
+        block = library.failed_blocks[0]
+        raise HistoryError(f"{where}: {path} line {block.start_line + 1} cannot be parsed as BibTeX. "
+                           "Fix: correct the entry (make check names the problem) and commit.")
+    entries = {}
+    for entry in library.entries:
+        fields = {f.key.lower(): " ".join(str(f.value).split()) for f in entry.fields}
+        fields["ENTRYTYPE"] = entry.entry_type.lower()
+        entries[entry.key] = fields
+    return entries
 
 
-def _diff(old: dict, new: dict, change: FileChange) -> FileChange:
-    change.added = sorted(set(new) - set(old))
-    change.removed = sorted(set(old) - set(new))
-    change.changed = sorted(k for k in set(old) & set(new) if old[k] != new[k])
-    return change
+def _snapshot(read, where: str) -> Snapshot:
+    """A snapshot from ``read(path) -> bytes | None`` (None: the file does not exist in that state)."""
+    raw = read(DATAPACKAGE)
+    if raw is None:
+        raise HistoryError(f"{where}: {DATAPACKAGE} does not exist, so the data at that state cannot be read. "
+                           "Fix: restore it and commit.")
+    try:
+        descriptor = json.loads(_decode(raw, DATAPACKAGE, where))
+    except json.JSONDecodeError as error:
+        raise HistoryError(f"{where}: {DATAPACKAGE} line {error.lineno} is not valid JSON ({error.msg}). "
+                           "Fix: correct it and commit.") from error
+    tables = {}
+    for resource in descriptor.get("resources", []):
+        if resource.get("name") == REFERENCES_RESOURCE or "path" not in resource:
+            continue
+        path = f"data/{resource['path']}"
+        content = read(path)
+        if content is None:
+            raise HistoryError(f"{where}: {DATAPACKAGE} describes {path}, which does not exist. "
+                               "Fix: add the file or remove its resource, and commit.")
+        tables[resource["name"]] = parse_csv(_decode(content, path, where), path, where, resource)
+    bib = read(BIBLIOGRAPHY)
+    references = _parse_bib(_decode(bib, BIBLIOGRAPHY, where), BIBLIOGRAPHY, where) if bib is not None else {}
+    return Snapshot(where, descriptor, tables, references)
 
 
-def _primary_keys() -> dict[str, str]:
-    keys = {}
-    for resource in schema.resources():
-        key = resource["schema"].get("primaryKey")
-        keys[f"data/{resource['path']}"] = key[0] if isinstance(key, list) else key
-    return keys
+def at_commit(commit: str, label: str) -> Snapshot:
+    """The evidence in the tree of ``commit`` (``label`` names it for readers of error messages)."""
+    where = f"{label} (commit {commit[:10]})"
+
+    def read(path: str) -> bytes | None:
+        result = git("show", f"{commit}:{path}", binary=True, check=False)
+        return result.stdout if result.returncode == 0 else None
+
+    return _snapshot(read, where)
 
 
-def commits(limit: int = 200) -> list[Commit]:
-    """Commits that changed the evidence, newest first, each with rows/entries added, changed, removed."""
-    log = _git("log", f"-{limit}", "--format=%H%x1f%cs%x1f%s", "--", *TRACKED)
-    keys = _primary_keys()
-    result = []
-    for line in log.splitlines():
-        sha, date, subject = line.split("\x1f", 2)
-        names = _git("diff-tree", "--root", "--no-commit-id", "--name-only", "-r", sha, "--", *TRACKED).split()
-        files = []
-        for name in sorted(names):
-            before, after = _show(f"{sha}^", name), _show(sha, name)
-            if name.endswith(".csv"):
-                change = _diff(_csv_rows(before, keys.get(name)), _csv_rows(after, keys.get(name)), FileChange(name))
-            elif name.endswith(".bib"):
-                change = _diff(_bib_entries(before), _bib_entries(after), FileChange(name))
-            else:
-                change = FileChange(name)  # e.g. the schema: listed, not itemised
-            files.append(change)
-        result.append(Commit(sha, date, subject, files))
-    return result
+def in_working_tree() -> Snapshot:
+    """The evidence as the build sees it: the files on disk (HEAD plus any uncommitted changes)."""
+    commit = head()
+    dirty = has_uncommitted_changes()
+    where = (f"the working tree (commit {commit[:10]} with uncommitted changes)" if dirty
+             else f"commit {commit[:10]} (HEAD)")
+
+    def read(path: str) -> bytes | None:
+        file = paths.root() / path
+        return file.read_bytes() if file.is_file() else None
+
+    return _snapshot(read, where)

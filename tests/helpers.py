@@ -34,3 +34,26 @@ def line_of(path: Path, row_id: str) -> int:
         if row[0] == row_id:
             return number
     raise KeyError(row_id)
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in a test repository (identity set locally, never from the user's configuration)."""
+    import subprocess
+
+    return subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", *args], cwd=root,
+                          check=True, capture_output=True, text=True).stdout
+
+
+def git_init(root: Path, message: str = "Initial state") -> None:
+    """Make ``root`` a git repository with everything in it committed."""
+    git(root, "init", "--quiet", "--initial-branch=main")
+    git(root, "config", "user.name", "Test")
+    git(root, "config", "user.email", "test@example.org")
+    git(root, "config", "commit.gpgsign", "false")
+    git(root, "config", "tag.gpgsign", "false")
+    commit_all(root, message)
+
+
+def commit_all(root: Path, message: str) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "--quiet", "--allow-empty", "-m", message)

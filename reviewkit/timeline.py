@@ -1,0 +1,53 @@
+"""The book's versions with what changed in each, newest first, plus the unreleased changes since the last.
+
+Only released versions (their tags) and the working tree are read, so the commits between them never
+matter: a bad intermediate commit that a later commit fixed cannot break the page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import history, versions
+from .changes import Change, diff
+from .history import Snapshot
+from .versions import Version
+
+
+@dataclass
+class Entry:
+    title: str
+    anchor: str
+    version: Version | None            # None: the unreleased changes
+    changes: list[Change] = field(default_factory=list)
+    first: bool = False                # the first version: nothing earlier to compare it with
+    snapshot: Snapshot | None = None   # the evidence at this version
+
+
+def anchor(version: str | None) -> str:
+    return "unreleased-changes" if version is None else "version-" + re.sub(r"[^0-9a-z]+", "-", version.lower())
+
+
+def timeline() -> tuple[list[Entry], Snapshot]:
+    """(entries newest first, the evidence in the working tree); HistoryError when a state cannot be read."""
+    try:
+        released = versions.released()
+    except ValueError as error:
+        raise history.HistoryError(str(error)) from error
+    current = history.in_working_tree()
+    snapshots = [history.at_commit(history.tag_commit(v.version), f"version {v.version} (tag v{v.version})")
+                 for v in released]
+    entries = []
+    exactly_latest = bool(released) and versions.edition().version is not None
+    if not released:
+        entries.append(Entry("Unreleased: no version has been released yet", anchor(None), None, snapshot=current))
+    elif not exactly_latest:
+        entries.append(Entry(f"Unreleased changes since version {released[0].version}", anchor(None), None,
+                             diff(snapshots[0], current), snapshot=current))
+    for index, version in enumerate(released):
+        earlier = snapshots[index + 1] if index + 1 < len(snapshots) else None
+        entries.append(Entry(f"Version {version.version}", anchor(version.version), version,
+                             diff(earlier, snapshots[index]) if earlier else [], first=earlier is None,
+                             snapshot=snapshots[index]))
+    return entries, current

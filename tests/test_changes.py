@@ -1,0 +1,215 @@
+"""The evidence diff behind "What changed", on made-up tables in temporary git repositories."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers import commit_all, git, git_init
+from reviewkit import history, paths, timeline
+from reviewkit.changes import RefLink, RowLink, TableLink, diff, renamed_columns
+from reviewkit.history import HistoryError
+from reviewkit.versions import Version, write
+
+BIB = """@article{lum2015targeted,
+  author = {Lum, Lawrence G. and Thakur, Archana and Al-Kadhimi, Zaid and others},
+  title = {Targeted T-cell therapy in stage IV breast cancer},
+  journal = {Clinical Cancer Research}, year = {2015}, volume = {21}, number = {10}, pages = {2305--2314},
+  doi = {10.1158/1078-0432.CCR-14-2280}
+}
+"""
+NEW_ENTRY = """@article{roe2026new,
+  author = {Roe, Jane and Doe, John},
+  title = {A new trial of armed T cells},
+  journal = {Journal of Examples}, year = {2026}, volume = {1}, pages = {1--9}, doi = {10.1000/xyz.1}
+}
+"""
+STUDIES = {
+    "name": "trials", "path": "trials.csv", "title": "Trials",
+    "schema": {
+        "fields": [
+            {"name": "trial_id", "type": "string", "title": "Trial ID"},
+            {"name": "provenance", "type": "string", "title": "Provenance"},
+            {"name": "construct", "type": "string", "title": "Construct"},
+            {"name": "indication", "type": "string", "title": "Indication"},
+            {"name": "median_os", "type": "number", "title": "Median overall survival", "unit": "months"},
+            {"name": "orr", "type": "number", "title": "Objective response rate", "unit": "percent"},
+            {"name": "reference", "type": "string", "title": "Reference"},
+        ],
+        "primaryKey": ["trial_id"],
+        "foreignKeys": [{"fields": ["reference"], "reference": {"resource": "references", "fields": ["key"]}}],
+    },
+}
+TRIALS = ("trial_id,provenance,construct,indication,median_os,orr,reference\n"
+          "t1,review,HER2 BATs,breast cancer,31,50,lum2015targeted\n"
+          "t2,review,EGFR BATs,glioma,14,,lum2015targeted\n")
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    root = tmp_path / "project"
+    (root / "data").mkdir(parents=True)
+    (root / "_config.yml").write_text("title: test\n")
+    (root / "references.bib").write_text(BIB)
+    write_package(root, [STUDIES])
+    (root / "data" / "trials.csv").write_text(TRIALS)
+    monkeypatch.setenv("REVIEWKIT_ROOT", str(root))
+    paths.root.cache_clear()
+    git_init(root)
+    yield root
+    paths.root.cache_clear()
+
+
+def write_package(root, resources):
+    (root / "data" / "datapackage.json").write_text(json.dumps({"name": "p", "resources": resources}, indent=1))
+
+
+def release(root, version, date):
+    from reviewkit import versions
+
+    existing = versions.released()
+    write([Version(version, date, "new-evidence", f"Summary of {version}."), *existing])
+    commit_all(root, f"Release {version}")
+    git(root, "tag", "-a", f"v{version}", "-m", version)
+
+
+def texts(changes):
+    return [c.text for c in changes]
+
+
+def changes_since_last_version():
+    entries, _ = timeline.timeline()
+    assert entries[0].version is None
+    return entries[0].changes
+
+
+def test_a_changed_value_is_old_to_new_with_title_unit_and_source(project):
+    release(project, "2026.11", "2026-11-30")
+    (project / "data" / "trials.csv").write_text(TRIALS.replace("31,50", "32,50.5"))
+    found = texts(changes_since_last_version())
+    assert "Corrected: Median overall survival of HER2 BATs in breast cancer 31 → 32 months " \
+           "(source: Lum et al. 2015)" in found
+    assert "Corrected: Objective response rate of HER2 BATs in breast cancer 50 → 50.5% (source: Lum et al. 2015)" in found
+    change = next(c for c in changes_since_last_version() if "Median" in c.text)
+    assert change.category == "corrections" and change.place == RowLink("trials", ("t1",))
+    assert ("HER2 BATs in breast cancer", RowLink("trials", ("t1",))) in change.segments, "the label is the link"
+    assert "t1" not in change.text, "never the raw row id"
+
+
+def test_added_and_removed_rows_and_references(project):
+    release(project, "2026.11", "2026-11-30")
+    (project / "data" / "trials.csv").write_text(
+        TRIALS.replace("t2,review,EGFR BATs,glioma,14,,lum2015targeted\n", "")
+        + "t3,update,B7-H3 BATs,pancreatic cancer,,20,roe2026new\n")
+    (project / "references.bib").write_text(BIB + NEW_ENTRY)
+    changes = changes_since_last_version()
+    found = texts(changes)
+    assert "New trial (update): B7-H3 BATs in pancreatic cancer" not in found  # unknown table: generic noun
+    assert "New row of Trials (update): B7-H3 BATs in pancreatic cancer" in found
+    assert "Removed row of Trials: EGFR BATs in glioma" in found
+    added = next(c for c in changes if c.text.startswith("Reference added"))
+    assert added.text == ("Reference added: Roe, Doe. A new trial of armed T cells. Journal of Examples 2026;1:1–9. "
+                          "doi:10.1000/xyz.1")
+    assert added.segments[1][1] == RefLink("roe2026new")
+    assert [c.category for c in changes] == sorted((c.category for c in changes),
+                                                   key=["evidence", "corrections", "source-checks", "references",
+                                                        "structure"].index)
+
+
+def test_a_new_table_is_reported_as_a_table_not_as_rows(project):
+    release(project, "2026.11", "2026-11-30")
+    updates = {"name": "updates", "path": "updates.csv", "title": "Updates since the review",
+               "schema": {"fields": [{"name": "update_id", "type": "string"}, {"name": "claim", "type": "string"}],
+                          "primaryKey": ["update_id"]}}
+    write_package(project, [STUDIES, updates])
+    (project / "data" / "updates.csv").write_text("update_id,claim\nU01,A first approval\nU02,A new trial\n")
+    found = texts(changes_since_last_version())
+    assert found == ["New table: Updates since the review (2 rows)"]
+    assert changes_since_last_version()[0].segments[1][1] == TableLink("updates")
+    write_package(project, [updates])
+    (project / "data" / "trials.csv").unlink()
+    assert "Table removed: Trials (2 rows)" in texts(changes_since_last_version())
+
+
+def test_a_renamed_column_is_one_change_not_a_change_per_row(project):
+    release(project, "2026.11", "2026-11-30")
+    renamed = json.loads(json.dumps(STUDIES))
+    renamed["schema"]["fields"][2] = {"name": "armed_with", "type": "string", "title": "Armed with"}
+    write_package(project, [renamed])
+    (project / "data" / "trials.csv").write_text(TRIALS.replace("construct", "armed_with"))
+    found = texts(changes_since_last_version())
+    assert found == ["Column renamed in Trials: Construct → Armed with"]
+    old = history.at_commit(history.tag_commit("2026.11"), "v")
+    assert renamed_columns(old.tables["trials"], history.in_working_tree().tables["trials"]) == {
+        "construct": "armed_with"}
+
+
+def test_versions_are_grouped_newest_first_each_against_the_one_before(project):
+    release(project, "2026.11", "2026-11-30")
+    (project / "data" / "trials.csv").write_text(TRIALS.replace("31,50", "32,50"))
+    commit_all(project, "Correct t1")
+    (project / "data" / "trials.csv").write_text(TRIALS.replace("31,50", "33,50"))
+    commit_all(project, "Correct t1 again")  # intermediate commits are not versions: not shown
+    release(project, "2026.12", "2026-12-15")
+    entries, _ = timeline.timeline()
+    assert [e.title for e in entries] == ["Version 2026.12", "Version 2026.11"], "HEAD is the release: nothing unreleased"
+    assert texts(entries[0].changes) == [
+        "Corrected: Median overall survival of HER2 BATs in breast cancer 31 → 33 months (source: Lum et al. 2015)"]
+    assert entries[1].first and entries[1].changes == []
+    assert entries[0].version.summary == "Summary of 2026.12."
+    (project / "data" / "trials.csv").write_text(TRIALS.replace("31,50", "34,50"))
+    entries, _ = timeline.timeline()
+    assert entries[0].title == "Unreleased changes since version 2026.12"
+    assert "33 → 34 months" in entries[0].changes[0].text
+
+
+def test_no_version_yet_is_said_plainly(project):
+    entries, current = timeline.timeline()
+    assert [e.title for e in entries] == ["Unreleased: no version has been released yet"]
+    assert set(current.tables) == {"trials"}
+
+
+def test_history_that_cannot_be_read_stops_with_commit_and_file_until_fixed(project):
+    release(project, "2026.11", "2026-11-30")
+    (project / "data" / "trials.csv").write_bytes(TRIALS.encode().replace(b"glioma", b"gli\xffoma"))
+    commit_all(project, "A bad byte")
+    bad = git(project, "rev-parse", "HEAD").strip()
+    with pytest.raises(HistoryError) as caught:
+        timeline.timeline()
+    message = str(caught.value)
+    assert bad[:10] in message and "data/trials.csv" in message and "not UTF-8" in message and "line 3" in message
+    (project / "data" / "trials.csv").write_text(TRIALS.replace("31,50", "30,50"))
+    commit_all(project, "Fix the byte")
+    assert "31 → 30 months" in texts(changes_since_last_version())[0], "a later fix makes the page whole again"
+    (project / "data" / "trials.csv").write_text(TRIALS + 't9,review,"unclosed,x,1,2,lum2015targeted\n')
+    commit_all(project, "A broken quote")
+    with pytest.raises(HistoryError, match=r"data/trials\.csv line \d+"):
+        timeline.timeline()
+
+
+def test_a_version_whose_tag_is_missing_or_broken_names_it(project):
+    release(project, "2026.11", "2026-11-30")
+    git(project, "tag", "-d", "v2026.11")
+    with pytest.raises(HistoryError, match="no tag v2026.11.*git fetch --tags"):
+        timeline.timeline()
+    (project / "data" / "datapackage.json").write_text("{ not json")
+    commit_all(project, "Broken descriptor")
+    git(project, "tag", "-a", "v2026.11", "-m", "manually tagged")
+    commit = git(project, "rev-parse", "HEAD").strip()
+    with pytest.raises(HistoryError) as caught:
+        history.at_commit(history.tag_commit("2026.11"), "version 2026.11")
+    assert commit[:10] in str(caught.value) and "data/datapackage.json line 1" in str(caught.value)
+
+
+def test_outside_a_git_checkout_the_history_fails_loudly(project):
+    import shutil
+
+    shutil.rmtree(project / ".git")
+    with pytest.raises(HistoryError, match="not a git checkout"):
+        timeline.timeline()
+
+
+def test_diff_of_identical_states_is_empty(project):
+    state = history.in_working_tree()
+    assert diff(state, state) == []

@@ -62,6 +62,8 @@ class DataDictionary(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         self.env.note_dependency(str(paths.datapackage_path()))
+        # "What changed" links a new table to its section here.
+        self.env.__dict__.setdefault("reviewkit_dictionary_docs", set()).add(self.env.docname)
         foreign = {}
         output: list[nodes.Node] = []
         for resource in schema.resources():
@@ -148,33 +150,3 @@ def fill_source_check_tables(app, doctree, fromdocname) -> None:
             body += table_row
         # Wide: the page's full width on large screens, its own scroll region on small ones.
         placeholder.replace_self(nodes.container("", table, classes=["full-width", "reviewkit-wide"]))
-
-
-def _id_list(ids: list[str], limit: int = 8) -> str:
-    if not ids:
-        return "—"
-    shown = ", ".join(ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
-
-
-class ChangeLog(SphinxDirective):
-    """``{change-log}``: the git history of data/ and references.bib, with rows added, changed, removed."""
-
-    def run(self) -> list[nodes.Node]:
-        from . import history
-
-        self.env.__dict__.setdefault("reviewkit_history_docs", {})[self.env.docname] = history.head()
-        try:
-            commits = history.commits()
-        except Exception as error:  # not a git checkout (e.g. a source tarball)
-            return [nodes.paragraph(text=f"The change history is not available in this copy of the book ({error}).")]
-        rows = []
-        for commit in commits:
-            for change in commit.files or [history.FileChange("(no tracked file)")]:
-                rows.append([commit.date, commit.subject, change.path, _id_list(change.added),
-                             _id_list(change.changed), _id_list(change.removed)])
-        if not rows:
-            return [nodes.paragraph(text="No change to the evidence has been committed yet.")]
-        table = _table(["Date", "Change", "File", "Added", "Changed", "Removed"], rows, [10, 30, 16, 15, 15, 14])
-        table["classes"].append("reviewkit-sortable")
-        return [table]

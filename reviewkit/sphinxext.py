@@ -113,13 +113,6 @@ def _on_env_get_outdated(app, env, added, changed, removed) -> list[str]:
             continue
         if _current_hashes(hashes) != hashes:
             stale.append(docname)
-    history_docs = getattr(env, "reviewkit_history_docs", {})
-    if history_docs:
-        from . import history
-
-        current = history.head()
-        stale += [doc for doc, seen in history_docs.items() if seen != current and doc in env.found_docs
-                  and doc not in changed and doc not in stale]
     if stale:
         logger.info(f"[reviewkit] inputs changed, re-reading: {', '.join(sorted(stale))}")
     return stale
@@ -131,7 +124,6 @@ def _on_env_purge_doc(app, env, docname) -> None:
     for check_id in [c for c, d in placements.items() if d == docname]:
         del placements[check_id]
     getattr(env, "reviewkit_source_check_table_docs", set()).discard(docname)
-    getattr(env, "reviewkit_history_docs", {}).pop(docname, None)
 
 
 def _on_env_merge_info(app, env, docnames, other) -> None:
@@ -382,14 +374,15 @@ def _on_builder_inited(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    from .directives import (ChangeLog, DataDictionary, SourceCheck, SourceCheckTable, fill_source_check_tables,
-                             source_check_table)
+    from .directives import DataDictionary, SourceCheck, SourceCheckTable, fill_source_check_tables, source_check_table
 
     app.setup_extension("reviewkit.linkcheck")
     app.setup_extension("reviewkit.evidence_updates")
     app.setup_extension("reviewkit.source_checks")  # compact marks, boxes and the status legend
     app.setup_extension("reviewkit.citations")  # bibliography anchors that table citations link to
     app.setup_extension("reviewkit.watch.footer")
+    app.setup_extension("reviewkit.changelog")  # What changed: {change-log}
+    app.setup_extension("reviewkit.edition")  # version on every page, JSON-LD, PDF edition, versions.json
     app.add_config_value("reviewkit_check_sources", True, "env")
     # A build of a few chapters only (tests): the whole-book rules (every entry cited, every source check
     # shown next to its claim) are not enforced. Never set for the real book.
@@ -397,7 +390,6 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("data-dictionary", DataDictionary)
     app.add_directive("source-check", SourceCheck)
     app.add_directive("source-check-table", SourceCheckTable)
-    app.add_directive("change-log", ChangeLog)
     app.add_node(source_check_table)
     app.connect("doctree-resolved", fill_source_check_tables)
     app.connect("env-get-updated", _on_env_get_updated)

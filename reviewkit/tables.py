@@ -7,7 +7,7 @@ import html
 import pandas as pd
 from IPython.display import HTML
 
-from . import citations, data, schema
+from . import anchors, citations, data, schema
 from .glue import format_value
 
 # Pages live one folder below the site root (chapters/), and the build copies data/ to the site root.
@@ -86,12 +86,13 @@ def _value_cell(row: pd.Series, column: str, cited: set[str]) -> str:
     return _citation_cell(row[column]) if column in cited else _cell(row[column])
 
 
-def _row_html(row: pd.Series, columns: list[str], with_evidence: bool, cited: set[str], attrs: dict[str, str]) -> str:
+def _row_html(row: pd.Series, columns: list[str], with_evidence: bool, cited: set[str], attrs: dict[str, str],
+              row_id: str = "") -> str:
     provenance = row.get("provenance") if with_evidence else None
     attribute = f' data-provenance="{html.escape(str(provenance))}"' if provenance in PROVENANCE_BADGES else ""
     cells = [f"<td>{_evidence_cell(row)}</td>"] if with_evidence else []
     cells += [f"<td{attrs[c]}>{_value_cell(row, c, cited)}</td>" for c in columns]
-    return f"<tr{attribute}>" + "".join(cells) + "</tr>"
+    return f"<tr{row_id}{attribute}>" + "".join(cells) + "</tr>"
 
 
 def table_html(frame: pd.DataFrame, *, table: str, caption: str, columns: list[str] | None = None,
@@ -116,7 +117,9 @@ def table_html(frame: pd.DataFrame, *, table: str, caption: str, columns: list[s
     attrs = {c: ' class="reviewkit-long"' if c in long else "" for c in columns}
     head = ('<th scope="col">Evidence</th>' if with_evidence else "") + "".join(
         f'<th scope="col"{attrs[c]}>{html.escape(titles.get(c, c))}</th>' for c in columns)
-    body = "".join(_row_html(row, columns, with_evidence, cited, attrs) for _, row in frame.iterrows())
+    key = anchors.key_fields(schema.resource(table))  # each row carries its anchor (What changed links to it)
+    body = "".join(_row_html(row, columns, with_evidence, cited, attrs, anchors.row_id_attribute(table, key, row))
+                   for _, row in frame.iterrows())
     source_text = f"Source: {html.escape(source)}. " if source else ""
     classes = "reviewkit-table reviewkit-table-wide full-width" if wide else "reviewkit-table"
     return (

@@ -157,15 +157,14 @@ def _value_change(snap: Snapshot, name: str, key, row, column: str, was: str, no
     column_title = words.field_title(table, column)
     if max(len(was), len(now)) > LONG_TEXT:
         return Change(category if category == "source-checks" else "corrections",
-                      [f"Revised: {column_title} of ", (label, RowLink(name, key)), " (the wording changed)"],
-                      RowLink(name, key))
+                      [f"Revised: {column_title} of ", (label, RowLink(name, key)), " (the wording changed)"])
     unit = words.unit(table, column, row)
     unit = "" if not unit else (unit if unit == "%" else f" {unit}")
     source = _source(snap, table, row)
     return Change(category if category == "source-checks" else "corrections",
                   [f"{verb}: {column_title} of ", (label, RowLink(name, key)),
                    f" {words.format_cell(table, column, was)} → {words.format_cell(table, column, now)}{unit}"
-                   + (f" (source: {source})" if source else "")], RowLink(name, key))
+                   + (f" (source: {source})" if source else "")])
 
 
 def _reference_changes(old: Snapshot, new: Snapshot) -> list[Change]:

@@ -1,4 +1,4 @@
-"""The `reviewkit` command: `reviewkit check`, `linkcheck`, `watch`, `release`."""
+"""The `reviewkit` command: `reviewkit check`, `linkcheck`, `watch`, `release`, `site`."""
 
 from __future__ import annotations
 
@@ -62,6 +62,12 @@ def _release(args) -> int:
     return 0
 
 
+def _site(args) -> int:
+    from .site import main as site_main
+
+    return site_main(args.latest, args.versions_dir, args.out, args.build_missing)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="reviewkit", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -79,6 +85,13 @@ def main(argv: list[str] | None = None) -> int:
     cut.add_argument("--summary", help="the authors' summary of the update, for readers")
     cut.add_argument("--date", help="release date YYYY-MM-DD (default: today)")
     cut.set_defaults(run=_release)
+    site = commands.add_parser("site", help="assemble the published site: the latest build plus every released "
+                                            "version under v/<version>/")
+    site.add_argument("--latest", default="_build/html", help="the latest build (default: _build/html)")
+    site.add_argument("--versions-dir", required=True, help="folder of per-version builds (<dir>/<version>/)")
+    site.add_argument("--out", required=True, help="where to write the site")
+    site.add_argument("--build-missing", action="store_true", help="build versions missing from --versions-dir")
+    site.set_defaults(run=_site)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -50,7 +50,7 @@ def banner(app: Sphinx, pagename: str, pathto) -> str:
     edition = app.reviewkit_edition
     parts = [f'<span class="reviewkit-edition-label">{html.escape(edition.label)}</span>']
     changelog = sorted(getattr(app.env, "reviewkit_changelog_docs", set()))
-    if changelog:
+    if changelog and pagename not in changelog:
         parts.append(f'<a href="{html.escape(pathto(changelog[0]))}">What changed</a>')
     if app.reviewkit_pdf:
         href = pathto(f"pdf/{pdf_names(edition)[0]}", 1)
@@ -68,11 +68,12 @@ def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree)
     title = app.env.titles.get(pagename)
     version, released = edition.version_text, edition.version.date if edition.version else None
     modified = context.get("last_updated") or released
-    author = app.config.author or app.config.project
+    book = app.config.html_title or app.config.project  # Jupyter Book sets html_title from _config.yml's title
+    author = app.config.author or book
     based_on = jsonld.review_reference(paths.root() / "CITATION.cff")
     pdf_url = context["pathto"](f"pdf/{pdf_names(edition)[0]}", 1) if app.reviewkit_pdf else None
-    scripts = [jsonld.scholarly_article(headline=title.astext() if title else app.config.project,
-                                        book=app.config.project, author=author, version=version,
+    scripts = [jsonld.scholarly_article(headline=title.astext() if title else book,
+                                        book=book, author=author, version=version,
                                         date_modified=modified, date_published=released, based_on=based_on,
                                         pdf_url=pdf_url)]
     if pagename in getattr(app.env, "reviewkit_dictionary_docs", set()):
@@ -102,7 +103,8 @@ def _on_build_finished(app: Sphinx, exception) -> None:
     authors = ", ".join(f"{a['familyName']} {a['givenName'][:1]}" for a in based_on.get("author", []))
     try:
         path, seconds = pdf.build(
-            outdir, outdir.parent / ".reviewkit-print", pdf_names(edition), title=app.config.project,
+            outdir, outdir.parent / ".reviewkit-print", pdf_names(edition),
+            title=app.config.html_title or app.config.project,
             edition=edition.label + ("" if edition.version else f" (built {time.strftime('%Y-%m-%d')})"),
             based_on=f"{authors}. {based_on.get('name')}. {based_on.get('isPartOf', {}).get('name', '')} "
                      f"{based_on.get('datePublished', '')}. {based_on.get('url', '')}",

@@ -128,6 +128,9 @@ def build(outdir: Path, work_dir: Path, pdf_names: list[str], **text) -> tuple[P
     target_dir = outdir / "pdf"
     target_dir.mkdir(exist_ok=True)
     first = target_dir / pdf_names[0]
+    for stale in target_dir.glob(f"{NAME}*.pdf"):  # a PDF of another state of the book is not this site's
+        if stale.name not in pdf_names:
+            stale.unlink()
     if (source.is_file() and source.read_text(encoding="utf-8") == document
             and all((target_dir / name).is_file() for name in pdf_names)):
         return first, time.perf_counter() - started  # nothing changed since the last print

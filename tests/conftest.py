@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import set_cell
+from helpers import git_init, set_cell
 from reviewkit import paths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +36,9 @@ def build_report(site) -> dict:
 
 
 def copy_book(target: Path) -> Path:
+    """A copy of the book as a fresh git repository (versions and What changed are read from git)."""
     shutil.copytree(ROOT, target, ignore=COPY_IGNORE)
+    git_init(target, "Copy of the book")
     return target
 
 
@@ -53,7 +55,7 @@ def book(tmp_path, monkeypatch) -> Path:
 def snapshot(root: Path) -> dict[str, str]:
     """Content hash of every file in the tree, to prove a failed check changed nothing."""
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and "_build" not in p.parts}
+            for p in sorted(root.rglob("*")) if p.is_file() and "_build" not in p.parts and ".git" not in p.parts}
 
 
 def set_toc(root: Path, files: list[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import commit_all, git, git_init, set_cell
+from helpers import commit_all, git, set_cell
 from reviewkit import history, versions
 from reviewkit.release import ReleaseRefused, release, set_citation_fields
 
@@ -19,8 +20,7 @@ SUMMARY = "Corrects one figure of the glossary."
 
 @pytest.fixture
 def repo(book):
-    git_init(book)
-    return book
+    return book  # copies of the book are git repositories
 
 
 def tags(root):
@@ -101,6 +101,9 @@ def test_a_dirty_tree_or_failing_check_is_refused(repo):
 
 
 def test_outside_a_git_checkout_release_is_refused(book):
+    import shutil
+
+    shutil.rmtree(book / ".git")
     message = str(pytest.raises(ReleaseRefused, release, "2026.11", "new-evidence", SUMMARY).value)
     assert "not a git checkout" in message
 
@@ -132,3 +135,17 @@ def test_lint_reports_broken_versions_files(book):
     assert all(p.file == "versions.yml" and p.line for p in problems)
     path.write_text("versions: [\n")
     assert versions.lint()[0].message.startswith("cannot be read")
+
+
+def test_zenodo_metadata_is_valid_and_names_the_review():
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run([str(BIN / "check-jsonschema"), "--schemafile",
+                             str(root / "tests" / "schemas" / "zenodo-deposit-metadata.json"), ".zenodo.json"],
+                            cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    metadata = json.loads((root / ".zenodo.json").read_text())
+    citation = yaml.safe_load((root / "CITATION.cff").read_text())
+    assert metadata["title"] == citation["title"]
+    assert {"identifier": citation["references"][0]["doi"], "relation": "isDerivedFrom",
+            "resource_type": "publication-article", "scheme": "doi"} in metadata["related_identifiers"]
+    assert "version" not in metadata, "Zenodo takes each version from its release tag"

@@ -1,0 +1,144 @@
+"""Versions end to end, in a git copy of the book: a one-cell correction shows under "Unreleased" as old → new;
+`reviewkit release` moves it under the new version and updates CITATION.cff and every page; pages carry JSON-LD;
+the versioned site's older version points to the newer one."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import build, copy_book, partial_build
+from helpers import commit_all, git, read_rows, set_cell
+from reviewkit import paths, site
+
+pytestmark = pytest.mark.build
+BIN = Path(sys.executable).parent
+REVIEW_DOI = "https://doi.org/10.3872/j.issn.1007-385x.2025.09.001"
+PAGES = ["chapters/glossary", "chapters/what-changed"]
+
+
+def release(root, version, date, summary):
+    result = subprocess.run([str(BIN / "reviewkit"), "release", "--version", version, "--classification",
+                             "corrections-only", "--summary", summary, "--date", date], cwd=root,
+                            env={**os.environ, "REVIEWKIT_ROOT": str(root)}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def built(root, result):
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return root / "_build" / "html"
+
+
+def soup(html_dir: Path, name: str) -> BeautifulSoup:
+    return BeautifulSoup((html_dir / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def words(element) -> str:
+    return " ".join(element.get_text(" ").split())
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory):
+    """Version 2026.11; then a one-cell correction, built (unreleased); then version 2026.12, built again."""
+    root = copy_book(tmp_path_factory.mktemp("versions") / "book")
+    partial_build(root, PAGES)
+    commit_all(root, "A book of a few pages for the test")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REVIEWKIT_ROOT", str(root))
+        paths.root.cache_clear()
+        release(root, "2026.11", "2026-11-30", "The first version.")
+        glossary = root / "data" / "glossary.csv"
+        header, first = read_rows(glossary)[:2]
+        old = first[header.index("expansion")]
+        new = old + " (corrected)"
+        set_cell(glossary, first[0], "expansion", new)
+        commit_all(root, "Correct one glossary cell")
+        before = {name: (built(root, build(root)) / f"{name}.html").read_text(encoding="utf-8")
+                  for name in ["chapters/what-changed", "chapters/glossary"]}
+        release(root, "2026.12", "2026-12-01", "Corrects the expansion of an abbreviation.")
+        after = built(root, build(root))
+        yield {"root": root, "before": before, "after": after, "term": first[0], "old": old, "new": new}
+    paths.root.cache_clear()
+
+
+def test_a_correction_shows_under_unreleased_as_old_to_new(story):
+    page = BeautifulSoup(story["before"]["chapters/what-changed"], "html.parser")
+    unreleased = page.find(id="unreleased-changes")
+    assert "Unreleased changes since version 2026.11" in words(unreleased)
+    change = next(li for li in unreleased.find_all("li") if "→" in li.get_text())
+    text = words(change)
+    assert f"Corrected: Expansion of {story['term']}" in text
+    assert f"{story['old']} → {story['new']}" in text
+    link = change.find("a")
+    assert link["href"].startswith("glossary.html#row-"), "the link goes to the row in the book"
+    assert link.get_text() != story["term"] and "row-" not in link.get_text(), "never a raw row id"
+    glossary = BeautifulSoup(story["before"]["chapters/glossary"], "html.parser")
+    assert glossary.find(id=link["href"].split("#")[1]) is not None
+    assert "Unreleased changes since version 2026.11" in words(glossary.select_one(".reviewkit-edition"))
+
+
+def test_the_release_moves_it_under_the_version_and_updates_every_page(story):
+    root, html_dir = story["root"], story["after"]
+    page = soup(html_dir, "chapters/what-changed")
+    assert page.find(id="unreleased-changes") is None
+    version = page.find(id="version-2026-12")
+    text = words(version)
+    assert "Released 2026-12-01. Corrections only." in text
+    assert "Corrects the expansion of an abbreviation." in text
+    assert f"{story['old']} → {story['new']}" in text
+    assert "The first released version" in words(page.find(id="version-2026-11"))
+    citation = yaml.safe_load((root / "CITATION.cff").read_text())
+    assert citation["version"] == "2026.12" and str(citation["date-released"]) == "2026-12-01"
+    pages = sorted((html_dir / "chapters").glob("*.html"))
+    assert len(pages) >= len(PAGES)
+    for path in pages:
+        banner = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one(".reviewkit-edition")
+        assert banner is not None and "Version 2026.12, released 2026-12-01" in words(banner), path.name
+
+
+def test_every_page_carries_json_ld_that_parses(story):
+    html_dir = story["after"]
+    datasets = []
+    for path in sorted((html_dir / "chapters").glob("*.html")):
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        items = [json.loads(s.string) for s in page.find_all("script", type="application/ld+json")]
+        article = next(i for i in items if i["@type"] == "ScholarlyArticle")
+        assert article["version"] == "2026.12" and article["datePublished"] == "2026-12-01"
+        assert article["dateModified"] and article["headline"] == words(page.find("h1")).rstrip("#").strip()
+        assert article["isBasedOn"]["@id"] == REVIEW_DOI
+        datasets += [(path, i) for i in items if i["@type"] == "Dataset"]
+    assert [p.name for p, _ in datasets] == ["data.html"], "the data page is also a Dataset"
+    path, dataset = datasets[0]
+    csvs = [d["contentUrl"] for d in dataset["distribution"] if d["encodingFormat"] == "text/csv"]
+    assert csvs and all((path.parent / url).is_file() for url in csvs)
+
+
+def test_the_older_version_points_to_the_newer(story, tmp_path):
+    root = story["root"]
+    worktree = tmp_path / "v2026.11"
+    git(root, "worktree", "add", "--detach", str(worktree), "v2026.11")
+    old_build = built(worktree, build(worktree))
+    assert "Version 2026.11, released 2026-11-30" in words(soup(old_build, "chapters/glossary").select_one(
+        ".reviewkit-edition"))
+    out = tmp_path / "site"
+    assert site.assemble(out, story["after"], {"2026.11": old_build, "2026.12": story["after"]}) == [
+        "2026.12", "2026.11"]
+    listing = json.loads((out / "versions.json").read_text())
+    assert [v["version"] for v in listing["versions"]] == ["2026.12", "2026.11"]
+    for name in PAGES:
+        old_page = out / "v" / "2026.11" / f"{name}.html"
+        notice = BeautifulSoup(old_page.read_text(encoding="utf-8"), "html.parser").select_one(
+            ".reviewkit-newer-version")
+        assert notice is not None and "A newer version of this review exists" in words(notice)
+        link = notice.find("a")
+        assert link.get_text() == "version 2026.12"
+        assert (old_page.parent / link["href"]).resolve() == (out / "v" / "2026.12" / f"{name}.html").resolve()
+        newest = (out / "v" / "2026.12" / f"{name}.html").read_text(encoding="utf-8")
+        assert "reviewkit-newer-version" not in newest

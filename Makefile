@@ -40,6 +40,7 @@ check: $(STAMP)
 
 book: $(STAMP)
 	$(BIN)/reviewkit check
+	$(BIN)/reviewkit history
 	mkdir -p $(BUILD)
 	$(BIN)/jupyter-book build . $(JB_FLAGS) 2>&1 | tee $(BUILD)/build.log
 

@@ -7,6 +7,20 @@ from .watch.screening_check import surveillance_problems
 from .problems import Problem
 
 
+def partial_build_configured() -> bool:
+    """True in a copy of the book reduced to a few chapters (tests set `reviewkit_partial_build` in
+    _config.yml): it is checked as its build checks it, without the whole-book coverage rules."""
+    import yaml
+
+    config_file = paths.root() / "_config.yml"
+    try:
+        config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False  # a broken _config.yml is reported by the build itself
+    sphinx = config.get("sphinx") if isinstance(config, dict) else None
+    return bool(((sphinx or {}).get("config") or {}).get("reviewkit_partial_build"))
+
+
 def run_checks(*, complete_book: bool = True) -> list[Problem]:
     """All problems. ``complete_book=False`` (builds of a few chapters, in tests) skips the coverage rules
     that only hold for the whole book: every entry cited, every source check shown."""

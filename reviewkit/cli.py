@@ -1,4 +1,4 @@
-"""The `reviewkit` command: `reviewkit check`, `linkcheck`, `watch`, `release`, `site`."""
+"""The `reviewkit` command: `reviewkit check`, `history`, `linkcheck`, `watch`, `release`, `site`."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from .problems import CheckFailed
 
 
 def _check(_args) -> int:
-    from .check import run_checks
+    from .check import partial_build_configured, run_checks
 
     started = time.perf_counter()
-    problems = run_checks()
+    problems = run_checks(complete_book=not partial_build_configured())
     elapsed = time.perf_counter() - started
     if problems:
         print(CheckFailed(problems).report(), file=sys.stderr)
@@ -34,6 +34,23 @@ def _watch(args) -> int:
     from .watch.cli import main as watch_main
 
     return watch_main(args)
+
+
+def _history(_args) -> int:
+    from .history import HistoryError
+    from .timeline import timeline
+
+    started = time.perf_counter()
+    try:
+        entries, _ = timeline()
+    except HistoryError as error:
+        print(f"make book: cannot read the history of the evidence (What changed, versions):\n{error}\n"
+              "Nothing was built.", file=sys.stderr)
+        return 1
+    released = sum(1 for entry in entries if entry.version)
+    print(f"history: {released} released version(s) and the working tree read "
+          f"({time.perf_counter() - started:.1f} s)")
+    return 0
 
 
 def _ask(value: str | None, prompt: str) -> str:
@@ -79,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     watch.add_argument("--today", help="the date of the search (YYYY-MM-DD; default: today, UTC)")
     watch.add_argument("--dry-run", action="store_true", help="search and report, but write nothing")
     watch.set_defaults(run=_watch)
+    commands.add_parser("history", help="read the evidence at every version (as What changed will)").set_defaults(
+        run=_history)
     cut = commands.add_parser("release", help="cut a version: versions.yml, CITATION.cff, tag v<version>")
     cut.add_argument("--version", dest="version", help="calendar version YYYY.MM (YYYY.MM.N for a second release in a month)")
     cut.add_argument("--classification", help="changes-conclusion | new-evidence | corrections-only")

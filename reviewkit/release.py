@@ -37,12 +37,6 @@ def set_citation_fields(text: str, version: str, date: str) -> str:
     return text
 
 
-def _partial_build() -> bool:
-    """A copy reduced to a few chapters (tests) is checked as its build checks it (see reviewkit.sphinxext)."""
-    config = yaml.safe_load((paths.root() / "_config.yml").read_text(encoding="utf-8")) or {}
-    return bool(((config.get("sphinx") or {}).get("config") or {}).get("reviewkit_partial_build"))
-
-
 def _refusals(version: str, classification: str, summary: str, date: str) -> list[str]:
     problems = []
     try:
@@ -81,7 +75,7 @@ def _refusals(version: str, classification: str, summary: str, date: str) -> lis
 
 def release(version: str, classification: str, summary: str, date: str | None = None) -> Version:
     """Cut the release; raises ReleaseRefused (having changed nothing) when anything is wrong."""
-    from .check import run_checks
+    from .check import partial_build_configured, run_checks
 
     summary = " ".join(summary.split())
     date = date or datetime.date.today().isoformat()
@@ -95,7 +89,7 @@ def release(version: str, classification: str, summary: str, date: str | None = 
     problems = _refusals(version, classification, summary, date)
     if problems:
         raise ReleaseRefused("\n".join(f"- {p}" for p in problems))
-    check_problems = run_checks(complete_book=not _partial_build())
+    check_problems = run_checks(complete_book=not partial_build_configured())
     if check_problems:
         raise ReleaseRefused(f"`make check` finds {len(check_problems)} problem(s) in the sources; fix them first:\n"
                              + "\n".join(map(str, check_problems)))

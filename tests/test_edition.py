@@ -118,3 +118,37 @@ def test_an_old_build_without_a_banner_cannot_be_marked(tmp_path):
     (tmp_path / "old" / "index.html").write_text("<p>no banner</p>")
     with pytest.raises(site.SiteError, match="no page with an edition banner"):
         site.mark_older(tmp_path / "old", "2026.11", tmp_path, {"version": "2026.12", "date": "2026-12-01"})
+
+
+def _config_inited(monkeypatch, chromium, ci):
+    from types import SimpleNamespace
+
+    from reviewkit import edition, versions
+
+    monkeypatch.setattr(versions, "edition", lambda: Edition(None, None))
+    monkeypatch.setattr(pdf, "chromium", lambda: chromium)
+    monkeypatch.delenv("CI", raising=False)
+    if ci:
+        monkeypatch.setenv("CI", "true")
+    app = SimpleNamespace()
+    config = SimpleNamespace(reviewkit_pdf=True, html_context={})
+    edition._on_config_inited(app, config)
+    return app, config
+
+
+def test_without_chromium_the_book_builds_without_a_pdf_and_says_so(monkeypatch, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO):
+        app, config = _config_inited(monkeypatch, None, ci=False)
+    assert app.reviewkit_pdf is False and config.html_context["reviewkit_pdf"] is False
+    assert "Chromium is not installed" in caplog.text and "without it" in caplog.text
+    app, _ = _config_inited(monkeypatch, "/usr/bin/chromium", ci=False)
+    assert app.reviewkit_pdf is True
+
+
+def test_under_ci_a_missing_chromium_is_a_failure(monkeypatch):
+    from sphinx.errors import ExtensionError
+
+    with pytest.raises(ExtensionError, match="Under CI a missing PDF is a failure"):
+        _config_inited(monkeypatch, None, ci=True)

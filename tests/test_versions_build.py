@@ -24,6 +24,15 @@ REVIEW_DOI = "https://doi.org/10.3872/j.issn.1007-385x.2025.09.001"
 PAGES = ["chapters/glossary", "chapters/what-changed"]
 
 
+def make(root, target):
+    """The README's `make` target in a copy that shares this checkout's .venv."""
+    venv = root / ".venv"
+    if not venv.exists():
+        venv.symlink_to(Path(sys.executable).parents[1])
+    return subprocess.run(["make", "-C", str(root), target], env={**os.environ, "REVIEWKIT_ROOT": str(root)},
+                          capture_output=True, text=True, timeout=900)
+
+
 def release(root, version, date, summary):
     result = subprocess.run([str(BIN / "reviewkit"), "release", "--version", version, "--classification",
                              "corrections-only", "--summary", summary, "--date", date], cwd=root,
@@ -142,3 +151,36 @@ def test_the_older_version_points_to_the_newer(story, tmp_path):
         assert (old_page.parent / link["href"]).resolve() == (out / "v" / "2026.12" / f"{name}.html").resolve()
         newest = (out / "v" / "2026.12" / f"{name}.html").read_text(encoding="utf-8")
         assert "reviewkit-newer-version" not in newest
+
+
+def test_unreadable_history_stops_the_build_naming_commit_and_file_and_a_fix_makes_it_whole(tmp_path):
+    from reviewkit.versions import Version, write
+
+    root = copy_book(tmp_path / "book")
+    partial_build(root, ["chapters/what-changed"])
+    glossary = root / "data" / "glossary.csv"
+    good = glossary.read_bytes()
+    term = read_rows(glossary)[1][0].encode()
+    # A byte that is not UTF-8, in a tree tagged by hand as a version (`reviewkit release` refuses such a tree).
+    glossary.write_bytes(good.replace(term, term + b"\xff", 1))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REVIEWKIT_ROOT", str(root))
+        paths.root.cache_clear()
+        write([Version("2026.11", "2026-11-30", "corrections-only", "A version tagged by hand.")])
+    paths.root.cache_clear()
+    commit_all(root, "A version with a bad byte")
+    bad = git(root, "rev-parse", "HEAD").strip()
+    git(root, "tag", "-a", "v2026.11", "-m", "by hand")
+    glossary.write_bytes(good)
+    commit_all(root, "Fix the byte")  # the working tree is fine: only the version is unreadable
+    made = make(root, "book")
+    assert "Traceback" not in made.stderr and "Nothing was built" in made.stderr
+    for result in (made, build(root)):  # `make book`, and the Sphinx extension on its own
+        output = result.stdout + result.stderr
+        assert result.returncode != 0
+        assert bad[:10] in output and "data/glossary.csv is not UTF-8" in output and "version 2026.11" in output
+        assert not (root / "_build" / "html" / "chapters").exists(), "the build stops before writing any page"
+
+    git(root, "tag", "-f", "-a", "v2026.11", "-m", "the version, cut on the fixed commit")
+    page = soup(built(root, build(root)), "chapters/what-changed")
+    assert "Version 2026.11" in words(page.find(id="version-2026-11")), "the fixed history makes the page whole"

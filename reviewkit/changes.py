@@ -106,12 +106,13 @@ def _row_changes(old_snap: Snapshot, new_snap: Snapshot, name: str) -> list[Chan
     for before, after in renames.items():
         changes.append(Change("structure", [f"Column renamed in {title}: {words.field_title(old, before)} → "
                                             f"{words.field_title(new, after)}"]))
-    for column in new_columns:
-        if column not in old_columns and column not in renames.values():
-            changes.append(Change("structure", [f"New column in {title}: {words.field_title(new, column)}"]))
-    for column in old_columns:
-        if column not in new_columns and column not in renames:
-            changes.append(Change("structure", [f"Column removed from {title}: {words.field_title(old, column)}"]))
+    added = [words.field_title(new, c) for c in new_columns if c not in old_columns and c not in renames.values()]
+    removed = [words.field_title(old, c) for c in old_columns if c not in new_columns and c not in renames]
+    for names, one, several in ((added, "New column in", "New columns in"),
+                                (removed, "Column removed from", "Columns removed from")):
+        if names:  # one line per table: a reshaped table is one change, not one per column
+            changes.append(Change("structure", [f"{several if len(names) > 1 else one} {title}: {'; '.join(names)}"]))
+    defined = []
     pairs = [(c, renames.get(c, c)) for c in old_columns if renames.get(c, c) in new_columns]
     for before, after in pairs:
         was, now = old.field(before) or {}, new.field(after) or {}
@@ -119,7 +120,10 @@ def _row_changes(old_snap: Snapshot, new_snap: Snapshot, name: str) -> list[Chan
             changes.append(Change("structure", [f"Unit of {words.field_title(new, after)} in {title}: "
                                                 f"{was.get('unit') or words.EMPTY} → {now.get('unit') or words.EMPTY}"]))
         if was.get("description") and now.get("description") and was["description"] != now["description"]:
-            changes.append(Change("structure", [f"Definition of {words.field_title(new, after)} in {title} revised"]))
+            defined.append(words.field_title(new, after))
+    if defined:
+        changes.append(Change("structure", [f"Definition{'s' if len(defined) > 1 else ''} revised in {title}: "
+                                            + "; ".join(defined)]))
 
     noun = words.row_noun(new_snap, name)
     category = "source-checks" if name in SOURCE_CHECK_TABLES else "evidence"
@@ -127,7 +131,8 @@ def _row_changes(old_snap: Snapshot, new_snap: Snapshot, name: str) -> list[Chan
         if key in old.rows:
             continue
         provenance = (row.get("provenance") or "").strip()
-        heading = f"New {noun}" + (f" ({provenance})" if provenance and provenance != "review" else "")
+        qualified = provenance and provenance != "review" and provenance not in noun
+        heading = f"New {noun}" + (f" ({provenance})" if qualified else "")
         label = words.row_label(new_snap, name, key)
         if name in SOURCE_CHECK_TABLES:
             status = row.get("status", "").strip()
@@ -146,24 +151,28 @@ def _row_changes(old_snap: Snapshot, new_snap: Snapshot, name: str) -> list[Chan
             was, now = before_row.get(before, ""), row.get(after, "")
             if was == now:
                 continue
-            changes.append(_value_change(new_snap, name, key, row, after, was, now, category))
+            changes.append(_value_change(old_snap, new_snap, name, key, row, (before, after), (was, now), category))
     return changes
 
 
-def _value_change(snap: Snapshot, name: str, key, row, column: str, was: str, now: str, category: str) -> Change:
-    table = snap.tables[name]
+def _value_change(old_snap: Snapshot, snap: Snapshot, name: str, key, row, columns: tuple[str, str],
+                  values: tuple[str, str], category: str) -> Change:
+    table, column = snap.tables[name], columns[1]
+    was, now = values
     label = words.row_label(snap, name, key)
     verb = "Updated" if (row.get("provenance") or "").strip() == "update" else "Corrected"
-    column_title = words.field_title(table, column)
+    # In a long-form table the figure is in `value`: its row label already says what it measures.
+    column_title = "" if column == "value" else words.field_title(table, column) + " of "
     if max(len(was), len(now)) > LONG_TEXT:
         return Change(category if category == "source-checks" else "corrections",
-                      [f"Revised: {column_title} of ", (label, RowLink(name, key)), " (the wording changed)"])
+                      [f"Revised: {column_title}", (label, RowLink(name, key)), " (the wording changed)"])
     unit = words.unit(table, column, row)
     unit = "" if not unit else (unit if unit == "%" else f" {unit}")
     source = _source(snap, table, row)
     return Change(category if category == "source-checks" else "corrections",
-                  [f"{verb}: {column_title} of ", (label, RowLink(name, key)),
-                   f" {words.format_cell(table, column, was)} → {words.format_cell(table, column, now)}{unit}"
+                  [f"{verb}: {column_title}", (label, RowLink(name, key)),
+                   f" {words.display_value(old_snap, old_snap.tables[name], columns[0], was)} → "
+                   f"{words.display_value(snap, table, column, now)}{unit}"
                    + (f" (source: {source})" if source else "")])
 
 

@@ -147,9 +147,7 @@ def _parse_bib(text: str, path: str, where: str) -> dict[str, dict[str, str]]:
                            "Fix: correct the entry (make check names the problem) and commit.")
     entries = {}
     for entry in library.entries:
-        # Braces only protect capitals from BibTeX styles; readers never see them.
-        fields = {f.key.lower(): " ".join(str(f.value).replace("{", "").replace("}", "").split())
-                  for f in entry.fields}
+        fields = {f.key.lower(): " ".join(str(f.value).split()) for f in entry.fields}
         fields["ENTRYTYPE"] = entry.entry_type.lower()
         entries[entry.key] = fields
     return entries

@@ -16,7 +16,8 @@ ROW_NOUNS = {
     "clinical_studies": "study", "preclinical_studies": "preclinical study", "clinical_results": "result",
     "preclinical_targets": "preclinical target", "approved_products": "approval", "platforms": "platform",
     "car_t_solid_targets": "CAR-T trial target", "bottlenecks": "bottleneck or direction",
-    "glossary": "glossary term", "source_checks": "source check", "updates": "update", "outcomes": "outcome",
+    "glossary": "glossary term", "source_checks": "source check", "updates": "record of newer evidence",
+    "outcomes": "outcome",
 }
 # Labels, tried in order on any table: the first whose columns (outside [...]) the table has, and whose
 # cells are filled, names the row. {a|b} is the first non-empty of columns a, b; [...] is left out when a
@@ -74,6 +75,10 @@ def row_label(snapshot: Snapshot, table_name: str, key: tuple[str, ...], depth: 
                        and f.get("type", "string") == "string" and "enum" not in f.get("constraints", {})
                        and f["name"] not in links and value(f["name"])), None)
         label = value(column) if column else ""
+        parent = next((c for c, target in links.items() if target in snapshot.tables and target != table_name
+                       and target not in ("updates", "source_checks") and row.get(c)), None)
+        if label and parent and depth < 2:  # e.g. a result "of" the study it belongs to
+            label = f"{_clip(label, 60)} of {value(parent)}"
     return _clip(label) if label else " / ".join(key)
 
 
@@ -128,6 +133,16 @@ def unit(table: Table, column: str, row: dict[str, str]) -> str:
     return UNIT_WORDS.get(text, text)
 
 
+def display_value(snapshot: Snapshot, table: Table, column: str, text: str) -> str:
+    """A cell as a reader should see it: a reference as a citation, a row of another table by its label."""
+    target = foreign_keys(table).get(column)
+    if text.strip() and target == "references":
+        return short_reference(snapshot.references.get(text.strip()), text.strip())
+    if text.strip() and target in snapshot.tables and target != "updates":
+        return row_label(snapshot, target, (text.strip(),))
+    return format_cell(table, column, text)
+
+
 def format_cell(table: Table, column: str, text: str) -> str:
     """A cell as the book prints it (numbers with all their digits, 8e10 as 8 × 10¹⁰)."""
     from .glue import format_value
@@ -146,11 +161,24 @@ def format_cell(table: Table, column: str, text: str) -> str:
     return text
 
 
+def plain(text: str) -> str:
+    """BibTeX text as readers see it: braces only protect capitals from BibTeX styles."""
+    return " ".join(text.replace("{", "").replace("}", "").split())
+
+
 def _authors(fields: dict) -> list[str]:
-    """Surnames, with "others" (BibTeX's et al.) kept as the last item."""
-    names = [n.strip(" {}") for n in re.split(r"\s+and\s+", fields.get("author", "")) if n.strip()]
-    return [name if name.lower() == "others" else name.split(",")[0].strip() if "," in name else name.split()[-1]
-            for name in names]
+    """Surnames (a braced name, such as {Big Molecule Watch}, is an organisation: kept whole), with
+    "others" (BibTeX's et al.) kept as the last item."""
+    names = [n.strip() for n in re.split(r"\s+and\s+", fields.get("author", "")) if n.strip()]
+    surnames = []
+    for name in names:
+        if name.startswith("{") and name.endswith("}"):
+            surnames.append(plain(name))
+        else:
+            name = plain(name)
+            surnames.append(name if name.lower() == "others" else
+                            name.split(",")[0].strip() if "," in name else name.split()[-1])
+    return surnames
 
 
 def short_reference(fields: dict | None, key: str = "") -> str:
@@ -160,7 +188,7 @@ def short_reference(fields: dict | None, key: str = "") -> str:
     authors = _authors(fields)
     who = (authors[0] + (" et al." if len(authors) > 2 or "others" in authors[1:] else
                          f" and {authors[1]}" if len(authors) == 2 else "")
-           if authors else _clip(fields.get("title", key), 60))
+           if authors else _clip(plain(fields.get("title", key)), 60))
     return f"{who} {fields.get('year', '')}".strip()
 
 
@@ -168,9 +196,9 @@ def format_reference(fields: dict) -> str:
     """A one-line citation: authors, title, journal year;volume(issue):pages, DOI."""
     authors = [a for a in _authors(fields) if a.lower() != "others"]
     more = len(authors) > 3 or "others" in _authors(fields)
-    who = ", ".join(authors[:3]) + (", et al." if more else "") if authors else ""
-    title = fields.get("title", "").strip("{} .")
-    venue = fields.get("journal") or fields.get("publisher") or fields.get("howpublished") or ""
+    who = ", ".join(authors[:3]) + (" et al." if more else "") if authors else ""
+    title = plain(fields.get("title", "")).strip(" .")
+    venue = plain(fields.get("journal") or fields.get("publisher") or fields.get("howpublished") or "")
     where = f"{venue} {fields.get('year', '')}".strip()
     if fields.get("volume"):
         where += f";{fields['volume']}" + (f"({fields['number']})" if fields.get("number") else "")

@@ -214,3 +214,22 @@ def test_outside_a_git_checkout_the_history_fails_loudly(project):
 def test_diff_of_identical_states_is_empty(project):
     state = history.in_working_tree()
     assert diff(state, state) == []
+
+
+def test_a_long_form_figure_is_named_by_its_outcome_and_takes_the_rows_unit(project):
+    results = {"name": "results", "path": "results.csv", "title": "Results",
+               "schema": {"fields": [{"name": "result_id", "type": "string"}, {"name": "trial_id", "type": "string"},
+                                     {"name": "outcome", "type": "string"}, {"name": "arm", "type": "string"},
+                                     {"name": "value", "type": "number", "title": "Value"},
+                                     {"name": "unit", "type": "string"}],
+                          "primaryKey": ["result_id"],
+                          "foreignKeys": [{"fields": ["trial_id"], "reference": {"resource": "trials",
+                                                                                "fields": ["trial_id"]}}]}}
+    write_package(project, [STUDIES, results])
+    rows = "result_id,trial_id,outcome,arm,value,unit\nr1,t1,Median OS,armed cells,31,months\n"
+    (project / "data" / "results.csv").write_text(rows)
+    commit_all(project, "Results")
+    release(project, "2026.11", "2026-11-30")
+    (project / "data" / "results.csv").write_text(rows.replace(",31,", ",8e10,"))
+    assert texts(changes_since_last_version()) == [
+        "Corrected: Median OS of HER2 BATs in breast cancer 31 → 8 × 10¹⁰ months"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import commit_all, git, set_cell
+from helpers import commit_all, git, read_rows, set_cell, write_rows
 from reviewkit import history, versions
 from reviewkit.release import ReleaseRefused, release, set_citation_fields
 
@@ -94,10 +94,13 @@ def test_a_dirty_tree_or_failing_check_is_refused(repo):
     (repo / "notes.txt").write_text("untracked")
     assert "uncommitted or untracked" in refused(repo, "2026.11", "new-evidence", SUMMARY, date="2026-11-30")
     (repo / "notes.txt").unlink()
-    set_cell(repo / "data" / "clinical_studies.csv", "afm13_nk_lymphoma_phase1", "orr_percent", "ninety")
-    commit_all(repo, "A bad cell")
+    glossary = repo / "data" / "glossary.csv"
+    rows = read_rows(glossary)
+    rows[2][0] = rows[1][0]  # a duplicated key
+    write_rows(glossary, rows)
+    commit_all(repo, "A bad row")
     message = refused(repo, "2026.11", "new-evidence", SUMMARY, date="2026-11-30")
-    assert "make check" in message and "data/clinical_studies.csv" in message
+    assert "make check" in message and "data/glossary.csv" in message
 
 
 def test_outside_a_git_checkout_release_is_refused(book):

@@ -149,7 +149,7 @@ class Places:
         domain = self.env.get_domain("cite")
         for citation in domain.citations:
             if citation.key == link.key:
-                return domain.bibliographies[citation.bibliography_key].docname, citation.citation_id
+                return citation.bibliography_key.docname, citation.citation_id
         return None
 
     def _title(self, docname: str) -> str:

@@ -93,7 +93,7 @@ def _source(snapshot: Snapshot, table: Table, row: dict[str, str]) -> str:
         elif target in SOURCE_CHECK_TABLES:
             parts.append(f"source check {value}")
         elif target == "updates":
-            parts.append(f"update {value}")
+            parts.append(f"newer-evidence record {value}")
     return "; ".join(dict.fromkeys(parts))
 
 

@@ -28,7 +28,7 @@ LABELS = (
     "{construct|armed_with}[ in {indication}][ (phase {phase})]",
     "{tumour_type}[, {bispecifics}][ ({model})]",
     "{target} in {study_id}",
-    "{product}[ ({agency} {approval_date})]",
+    "{product}[, {agency}][, {approval_date|approval_month}]",
     "{abbreviation} ({expansion})",
     "{summary}", "{claim}", "{label|title|name}", "{platform}", "{target}", "{indication}",
 )

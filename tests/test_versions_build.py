@@ -22,6 +22,15 @@ pytestmark = pytest.mark.build
 BIN = Path(sys.executable).parent
 REVIEW_DOI = "https://doi.org/10.3872/j.issn.1007-385x.2025.09.001"
 PAGES = ["chapters/glossary", "chapters/what-changed"]
+NEW_REFERENCE = """
+@article{doe2026armed,
+  author = {Doe, Jane and Roe, Richard},
+  title = {Armed T cells in a made-up trial},
+  journal = {Journal of Tests},
+  year = {2026},
+  doi = {10.1000/test.2026.1}
+}
+"""
 
 
 def make(root, target):
@@ -68,7 +77,9 @@ def story(tmp_path_factory):
         old = first[header.index("expansion")]
         new = old + " (corrected)"
         set_cell(glossary, first[0], "expansion", new)
-        commit_all(root, "Correct one glossary cell")
+        with (root / "references.bib").open("a", encoding="utf-8") as bib:
+            bib.write(NEW_REFERENCE)
+        commit_all(root, "Correct one glossary cell; add a reference")
         before = {name: (built(root, build(root)) / f"{name}.html").read_text(encoding="utf-8")
                   for name in ["chapters/what-changed", "chapters/glossary"]}
         release(root, "2026.12", "2026-12-01", "Corrects the expansion of an abbreviation.")
@@ -91,6 +102,10 @@ def test_a_correction_shows_under_unreleased_as_old_to_new(story):
     glossary = BeautifulSoup(story["before"]["chapters/glossary"], "html.parser")
     assert glossary.find(id=link["href"].split("#")[1]) is not None
     assert "Unreleased changes since version 2026.11" in words(glossary.select_one(".reviewkit-edition"))
+    added = next(li for li in unreleased.find_all("li") if "Reference added" in li.get_text())
+    assert "Doe and Roe" in words(added) or "Doe, Roe" in words(added)
+    assert "Armed T cells in a made-up trial" in words(added)
+    assert added.find("a")["href"].startswith("references.html#")
 
 
 def test_the_release_moves_it_under_the_version_and_updates_every_page(story):
@@ -103,6 +118,9 @@ def test_the_release_moves_it_under_the_version_and_updates_every_page(story):
     assert "Corrects the expansion of an abbreviation." in text
     assert f"{story['old']} → {story['new']}" in text
     assert "The first released version" in words(page.find(id="version-2026-11"))
+    reference = next(li for li in version.find_all("li") if "Reference added" in li.get_text()).find("a")
+    target = reference["href"].split("#")[1]
+    assert soup(html_dir, "chapters/references").find(id=target) is not None, "the link reaches the entry"
     citation = yaml.safe_load((root / "CITATION.cff").read_text())
     assert citation["version"] == "2026.12" and str(citation["date-released"]) == "2026-12-01"
     pages = sorted((html_dir / "chapters").glob("*.html"))

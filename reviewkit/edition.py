@@ -35,8 +35,9 @@ def _on_config_inited(app: Sphinx, config) -> None:
         app.reviewkit_edition = edition = versions.edition()
     except (history.HistoryError, ValueError) as error:
         raise ExtensionError(f"cannot tell which version this build is: {error}") from error
-    app.reviewkit_pdf = bool(pdf.chromium()) and config.reviewkit_pdf
-    if config.reviewkit_pdf and not app.reviewkit_pdf:
+    wanted = config.reviewkit_pdf and getattr(app, "buildername", "html") == "html"  # not for linkcheck
+    app.reviewkit_pdf = wanted and bool(pdf.chromium())
+    if wanted and not app.reviewkit_pdf:
         message = ("Debian's Chromium is not installed, so the PDF edition cannot be printed "
                    "(apt-get install chromium; .ci/run installs it).")
         if os.environ.get("CI"):

@@ -130,7 +130,7 @@ def _config_inited(monkeypatch, chromium, ci):
     monkeypatch.delenv("CI", raising=False)
     if ci:
         monkeypatch.setenv("CI", "true")
-    app = SimpleNamespace()
+    app = SimpleNamespace(buildername="html")
     config = SimpleNamespace(reviewkit_pdf=True, html_context={})
     edition._on_config_inited(app, config)
     return app, config
@@ -152,3 +152,16 @@ def test_under_ci_a_missing_chromium_is_a_failure(monkeypatch):
 
     with pytest.raises(ExtensionError, match="Under CI a missing PDF is a failure"):
         _config_inited(monkeypatch, None, ci=True)
+
+
+def test_other_builders_need_no_pdf(monkeypatch):
+    from types import SimpleNamespace
+
+    from reviewkit import edition, versions
+
+    monkeypatch.setattr(versions, "edition", lambda: Edition(None, None))
+    monkeypatch.setattr(pdf, "chromium", lambda: None)
+    monkeypatch.setenv("CI", "true")
+    app = SimpleNamespace(buildername="linkcheck")
+    edition._on_config_inited(app, SimpleNamespace(reviewkit_pdf=True, html_context={}))
+    assert app.reviewkit_pdf is False

@@ -18,7 +18,6 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import paths, schema
 from .problems import Problem
-from .tables import row_anchor
 
 TABLE = "updates"
 SOURCE_TYPE_LABELS = {
@@ -113,8 +112,8 @@ class EvidenceUpdate(SphinxDirective):
                                  "Fix: use one of those ids.")
             row = rows[update_id][1]
             box = nodes.admonition(classes=["reviewkit-update", f"provenance-{row['provenance']}"],
-                                   ids=[anchor(update_id), row_anchor(TABLE, (update_id,))],  # What changed links here
-                                   names=[anchor(update_id)])
+                                   ids=[anchor(update_id)], names=[anchor(update_id)])
+            box["reviewkit_row"] = (TABLE, (update_id,))  # What changed links a change of this row here
             box["provenance"] = row["provenance"]
             self.state.document.note_explicit_target(box, box)
             label = PROVENANCE_LABELS[row["provenance"]]

@@ -27,7 +27,7 @@ def key_fields(resource: dict) -> list[str]:
 def row_id_attribute(table: str, fields: list[str], row) -> str:
     """` id="row-…"` for a table row (a pandas Series), or "" when its key is unknown or already on the page."""
     values = [row.get(name) for name in fields]
-    if not fields or any(value is None or value != value or str(value) in ("", "<NA>") for value in values):
+    if not fields or any(value is None or str(value) in ("", "<NA>", "nan", "NaT") for value in values):
         return ""
     anchor = row_anchor(table, tuple(str(value) for value in values))
     if anchor in _written:

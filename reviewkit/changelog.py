@@ -109,8 +109,8 @@ class Places:
         self.app, self.env = app, app.env
         self.rows = getattr(app.env, "reviewkit_row_places", {})
         self.snapshot = app.reviewkit_timeline[1]
-        toc = [c for c in chapters.all_chapters()]
-        self.declared = [(c.name.removesuffix(".md").removesuffix(".ipynb"), set(c.data_files)) for c in toc]
+        self.declared = [(c.name.removesuffix(".md").removesuffix(".ipynb"), set(c.data_files))
+                         for c in chapters.all_chapters()]
         self.dictionary = sorted(getattr(app.env, "reviewkit_dictionary_docs", set()))
 
     def table(self, name: str) -> tuple[str, str] | None:
@@ -135,7 +135,7 @@ class Places:
             value = (row.get(column) or "").strip()
             if not value or len(candidates) < 2:
                 continue
-            named = [doc for doc in candidates if value in (doc, doc.rsplit("/", 1)[-1], self._title(doc))]
+            named = [doc for doc in candidates if value in (doc, doc.rsplit("/", 1)[-1], self.title(doc))]
             shown = [self.rows.get(row_anchor(link.table, key), ("", ""))[0] for key, other in table.rows.items()
                      if (other.get(column) or "").strip() == value]
             narrowed = named or [doc for doc in candidates if doc in shown]
@@ -152,7 +152,7 @@ class Places:
                 return citation.bibliography_key.docname, citation.citation_id
         return None
 
-    def _title(self, docname: str) -> str:
+    def title(self, docname: str) -> str:
         title = self.env.titles.get(docname)
         return title.astext() if title else docname
 
@@ -169,7 +169,7 @@ def _resolve(app: Sphinx, doctree, fromdocname: str) -> None:
             if found is None or isinstance(target, RowLink) and found[0] == fromdocname:
                 node.replace_self([])
             else:
-                node.replace_self(nodes.Text(f" in {places._title(found[0])}"))
+                node.replace_self(nodes.Text(f" in {places.title(found[0])}"))
             continue
         if found is None:
             node.replace_self(nodes.Text(node.astext()))
@@ -207,4 +207,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", _on_env_get_outdated)
     app.connect("env-purge-doc", _on_env_purge_doc)
     app.connect("env-merge-info", _on_env_merge_info)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    # env_version: bump when the shape of the data kept in the environment changes (a fresh read then).
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

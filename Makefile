@@ -2,9 +2,10 @@
 # from requirements.lock (exact versions with hashes), and reuses it afterwards.
 #
 #   make book       build the HTML site into _build/html (checks first; warnings are errors)
-#   make test       build the book, then run the whole test suite (unit, build, browser)
+#   make test       build the book, then run the whole test suite (unit, build, site, browser)
+#   make unit       the fast tests: everything that needs no built book (no build, no browser)
 #   make check      fast author check of data, schema, references and citations (no build)
-#   make serve      build, then preview on http://127.0.0.1:8000
+#   make serve      build, preview on http://127.0.0.1:8000, rebuild and reload on every change
 #   make linkcheck  check external links (report in _build/linkcheck, not published)
 #   make watch      search for new evidence since the last search; update the screening log and notices
 #   make bench      benchmark builds, page weight and time to first chart
@@ -24,7 +25,7 @@ BUILD  := _build
 JB_FLAGS ?= --warningiserror --nitpick --keep-going
 PYTEST_ARGS ?=
 
-.PHONY: book test check serve linkcheck watch bench release lock clean venv
+.PHONY: book test unit check serve linkcheck watch bench release lock clean venv
 
 venv: $(STAMP)
 
@@ -47,9 +48,22 @@ book: $(STAMP)
 test: book
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-serve: book
-	@echo "Serving _build/html on http://127.0.0.1:8000 (Ctrl-C to stop; run 'make book' in another shell to rebuild)"
-	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory $(BUILD)/html
+# The markers are declared in pyproject.toml; a test that builds, reads _build/html or drives Chromium
+# must carry its marker (tests/conftest.py refuses one that does not).
+unit: $(STAMP)
+	$(BIN)/python -m pytest -m "not build and not site and not browser" $(PYTEST_ARGS)
+
+# The author loop: sphinx-autobuild serves the site, rebuilds on every saved change (chapters, data/,
+# references.bib, reviewkit/) and reloads the open page. It runs Sphinx with the configuration Jupyter Book
+# derives from _config.yml (`jupyter-book config sphinx` writes it to conf.py, which git ignores), into the
+# same _build as `make book`, so the execution cache and the data-aware rebuilds are shared.
+# Restart it after editing _config.yml.
+SERVE_IGNORE := .git .venv .pytest_cache tests benchmarks conf.py
+serve: $(STAMP)
+	$(BIN)/reviewkit check
+	$(BIN)/jupyter-book config sphinx . >/dev/null
+	$(BIN)/sphinx-autobuild . $(BUILD)/html --doctree-dir $(BUILD)/.doctrees --nitpicky \
+		--host 127.0.0.1 --port 8000 $(foreach path,$(SERVE_IGNORE),--ignore "$(CURDIR)/$(path)")
 
 linkcheck: $(STAMP)
 	$(BIN)/reviewkit linkcheck

@@ -41,10 +41,6 @@ def bibliography_path() -> Path:
     return root() / "references.bib"
 
 
-def chapters_dir() -> Path:
-    return root() / "chapters"
-
-
 def relative(path: Path) -> str:
     """A path as authors see it: relative to the book's root when inside it."""
     try:

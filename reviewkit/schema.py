@@ -49,14 +49,6 @@ def resource_path(name: str) -> Path:
     return paths.data_dir() / resource(name)["path"]
 
 
-def resource_for_file(relative_path: str) -> dict | None:
-    """The resource whose CSV is at ``relative_path`` (relative to the root), if any."""
-    for candidate in resources():
-        if f"data/{candidate['path']}" == relative_path:
-            return candidate
-    return None
-
-
 def fields(name: str) -> list[dict]:
     return resource(name)["schema"]["fields"]
 

@@ -22,6 +22,19 @@ BIN = Path(sys.executable).parent
 COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", "*.egg-info")
 
 
+# A test that uses one of these fixtures must carry the marker, so that `make unit` (which deselects the
+# markers) never builds, never needs _build/html and never starts Chromium.
+MARKER_OF_FIXTURE = {"site": "site", "build_report": "site", "injected_site": "build", "browser": "browser"}
+
+
+def pytest_collection_modifyitems(config, items):
+    unmarked = [f"{item.nodeid} uses the fixture '{fixture}' but is not marked @pytest.mark.{marker}"
+                for item in items for fixture, marker in MARKER_OF_FIXTURE.items()
+                if fixture in getattr(item, "fixturenames", ()) and item.get_closest_marker(marker) is None]
+    if unmarked:
+        raise pytest.UsageError("\n".join(unmarked))
+
+
 @pytest.fixture(scope="session")
 def site() -> Path:
     """The site `make book` built (`make test` builds it first)."""
@@ -120,7 +133,8 @@ def injected_site(tmp_path_factory):
     entry = write_chapter(root, "injection", ["data/glossary.csv"], """
 ```{code-cell} ipython3
 :tags: [remove-cell]
-from reviewkit import charts, data, glue, tables
+import altair as alt
+from reviewkit import charts, data, glue, tables  # charts: the book's offline renderer
 terms = data.load("glossary")
 glue.glue_row(data.row("glossary", "CRS"))
 ```
@@ -134,7 +148,7 @@ tables.show(terms, table="glossary", caption="Terms")
 ```
 
 ```{code-cell} ipython3
-charts.alt.Chart(terms.assign(n=1), description="Injection test chart of terms").mark_point().encode(
+alt.Chart(terms.assign(n=1), description="Injection test chart of terms", width="container").mark_point().encode(
     x="n:Q", y="abbreviation:N", tooltip=["expansion:N"])
 ```
 """)

@@ -128,48 +128,6 @@ def test_unknown_cite_key_names_file_and_line(book):
     assert "unknown key" in problem.message
 
 
-def test_duplicate_bibtex_key(book):
-    bib = book / "references.bib"
-    text = bib.read_text(encoding="utf-8")
-    start = text.index("@article{lum2015targeted")
-    entry = text[start:text.index("\n}\n", start) + 3]
-    bib.write_text(text + "\n" + entry.replace("10.1158/1078-0432.CCR-14-2280", "10.1000/unique"), encoding="utf-8")
-    problem = only(problems_for(book, file="references.bib"))
-    assert problem.field == "lum2015targeted" and "duplicate key" in problem.message
-    assert problem.line == text.count("\n") + 2
-
-
-def test_malformed_bibtex_entry(book):
-    bib = book / "references.bib"
-    text = bib.read_text(encoding="utf-8")
-    bib.write_text(text.replace("@article{lum2015targeted,", "@article{lum2015targeted"), encoding="utf-8")
-    found = problems_for(book, file="references.bib")
-    line = text[:text.index("@article{lum2015targeted")].count("\n") + 1
-    assert any(p.line == line and "cannot parse" in p.message for p in found)
-
-
-def test_entry_without_key(book):
-    bib = book / "references.bib"
-    text = bib.read_text(encoding="utf-8")
-    bib.write_text(text + "\n@article{,\n  title = {Orphan},\n  year = {2020},\n}\n", encoding="utf-8")
-    problem = only(problems_for(book, file="references.bib"))
-    assert problem.line == text.count("\n") + 2 and "has no key" in problem.message
-
-
-def test_malformed_doi(book):
-    bib = book / "references.bib"
-    bib.write_text(bib.read_text().replace("10.1158/1078-0432.CCR-14-2280", "10.11/CCR 14"), encoding="utf-8")
-    problem = only(problems_for(book, field="lum2015targeted.doi"))
-    assert "not a valid DOI" in problem.message
-
-
-def test_same_doi_twice(book):
-    bib = book / "references.bib"
-    bib.write_text(bib.read_text().replace("10.1136/jitc-2020-002194", "10.1158/1078-0432.CCR-14-2280"), encoding="utf-8")
-    problem = only(problems_for(book, field="lum2021phase.doi"))
-    assert "also the DOI of 'lum2015targeted'" in problem.message
-
-
 def test_toc_entry_naming_a_missing_file(book):
     toc = book / "_toc.yml"
     toc.write_text(toc.read_text().replace("chapters/outlook", "chapters/outlok"), encoding="utf-8")

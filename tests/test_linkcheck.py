@@ -64,6 +64,7 @@ def test_doi_links_are_checked_through_the_handle_api():
     assert doi_handle_url(api + "10.1/x", api) is None
 
 
+@pytest.mark.build
 def test_exactly_the_bad_links_are_reported(tmp_path, servers):
     web, silent = servers
     (tmp_path / "conf.py").write_text(
@@ -93,6 +94,7 @@ def test_exactly_the_bad_links_are_reported(tmp_path, servers):
     assert f"{web}/missing" in markdown and markdown.count("\n| index.rst |") == 4
 
 
+@pytest.mark.build
 def test_relative_links_are_left_to_the_build_time_check(tmp_path):
     (tmp_path / "conf.py").write_text("extensions = ['reviewkit.linkcheck']\n", encoding="utf-8")
     (tmp_path / "index.rst").write_text("Links\n=====\n\n`audit <evidence-audit.html#row>`_ and `csv <../data/x.csv>`_\n",

@@ -12,12 +12,16 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
-from conftest import BUILD, ROOT
+from conftest import ROOT
 from reviewkit import statuses
-from reviewkit.chapters import Chapter, all_chapters, resolve_toc_file, toc_files
+from reviewkit.audit import count_name
+from reviewkit.chapters import Chapter, resolve_toc_file, toc_files
 from reviewkit.source_checks import COMPACT_CLASS
+
+pytestmark = pytest.mark.site
 
 SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
@@ -58,16 +62,9 @@ def test_every_toc_entry_has_a_page(site):
     assert (site / "index.html").is_file()
 
 
-def test_build_log_has_no_warnings(site):
-    log = (BUILD / "build.log").read_text(encoding="utf-8")
-    assert "build succeeded" in log
-    flagged = [line for line in log.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL):", line)]
-    assert flagged == []
-
-
 def test_every_executable_chapter_ran(build_report):
     executable = [c for c in CHAPTERS if c.has_code_cells]
-    assert len(executable) >= 8
+    assert executable
     for chapter in executable:
         docname = chapter.name.removesuffix(".md")
         assert build_report["chapters"].get(docname, {}).get("succeeded") is True, docname
@@ -108,7 +105,7 @@ def test_tables_link_their_csv_and_the_downloads_are_the_data(site):
             link = figure.select_one("a[download]")
             target = (site / "chapters" / link["href"]).resolve()
             assert target.read_bytes() == (ROOT / "data" / target.name).read_bytes()
-    assert tables >= 8
+    assert tables, "the book shows no table"
 
 
 def test_charts_are_present_described_and_offline(site):
@@ -122,7 +119,7 @@ def test_charts_are_present_described_and_offline(site):
         scripts = [s["src"] for s in soup.find_all("script", src=True)]
         bundles = [s for s in scripts if "vega-bundle." in s]
         assert len(bundles) == (1 if containers else 0), chapter.name
-    assert charts >= 5
+    assert charts, "the book shows no chart"
 
 
 def test_every_chart_has_a_static_image_for_readers_without_javascript(site):
@@ -135,16 +132,21 @@ def test_every_chart_has_a_static_image_for_readers_without_javascript(site):
             assert svg.read_text(encoding="utf-8").lstrip().startswith("<svg")
 
 
-REVIEW_CHAPTERS = ["car-t-and-car-nk-cells", "tumour-infiltrating-lymphocytes", "ciml-nk-cells", "bsab-armed-approach",
-                   "bsab-armed-t-cells-solid-tumours", "bsab-armed-nk-cells-haematological-cancers", "outlook"]
+def review_chapters() -> list[str]:
+    """The chapters of the part of _toc.yml captioned 'The review' (the review's own sections)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    part = next(part for part in toc["parts"] if part.get("caption") == "The review")
+    return [entry["file"] for entry in part["chapters"]]
 
 
-@pytest.mark.parametrize("name", REVIEW_CHAPTERS)
+@pytest.mark.parametrize("name", review_chapters())
 def test_each_chapter_shows_its_evidence(site, name):
-    soup = page(site, f"chapters/{name}")
+    soup = page(site, name)
     assert soup.select("figure.reviewkit-table, div.reviewkit-chart"), f"{name} shows no table or chart"
     assert soup.select("a[href*='references.html']"), f"{name} cites nothing"
-    assert soup.find(class_="admonition"), f"{name} has no key findings note"
+    titles = [a.select_one(".admonition-title").get_text(strip=True) for a in soup.select("div.admonition")
+              if "reviewkit-source-check" not in a["class"] and a.select_one(".admonition-title")]
+    assert "Key findings" in titles, f"{name} has no key findings note"
 
 
 def test_vega_bundle_is_fingerprinted(site):
@@ -162,17 +164,6 @@ def test_no_page_loads_anything_from_another_host(site):
                     continue
                 assert not re.match(r"^(https?:)?//", element[attribute]), f"{html.name}: {element}"
     assert "cdn.jsdelivr" not in "".join(p.read_text(encoding="utf-8") for p in site.glob("chapters/*.html"))
-
-
-def test_every_data_reference_exists_and_every_entry_is_cited():
-    keys = {entry.key for entry in bibtexparser.parse_file(str(ROOT / "references.bib")).entries}
-    for row in csv_cells().values():
-        if row.get("reference"):
-            assert row["reference"] in keys
-    cited = {key for chapter in all_chapters() for _, key in chapter.citations()}
-    # Data rows cite their source too: tables and update boxes render each row's `reference`.
-    cited |= {row["reference"] for row in csv_cells().values() if row.get("reference")}
-    assert cited == keys
 
 
 def test_references_page_lists_every_entry_with_its_doi(site):
@@ -205,21 +196,23 @@ def test_every_source_check_is_shown_beside_its_claim_and_in_the_audit(site):
         assert link["href"].endswith(f"#{anchor}") and boxes[anchor][0].removesuffix(".md").split("/")[-1] in link["href"]
 
 
-STATUS_NAMES = statuses.names()
-
-
 def test_audit_status_counts_equal_the_csv(site):
+    """Every glued count of the audit page equals a count of the CSV: the total, and one per status of the
+    vocabulary (every status of which is counted)."""
     with (ROOT / "data" / "source_checks.csv").open(encoding="utf-8") as handle:
-        statuses = [row["status"] for row in csv.DictReader(handle)]
-    glance = page(site, "chapters/evidence-audit").select_one("div.admonition")
-    numbers = [int(span.get_text()) for span in glance.select("span.pasted-text")]
-    expected = [len(statuses)] + [statuses.count(s) for s in STATUS_NAMES]
-    assert numbers == expected
+        found = [row["status"] for row in csv.DictReader(handle)]
+    expected = {"checks_total": len(found)} | {count_name(status): found.count(status) for status in statuses.names()}
+    chapter = next(c for c in CHAPTERS if c.name == "chapters/evidence-audit.md")
+    shown = page(site, "chapters/evidence-audit").select("span.pasted-text")
+    glued = {key: span.get_text() for (_, key), span in zip(chapter.glue_references(), shown)}
+    assert set(expected) <= set(glued), "every status of the vocabulary is counted on the audit page"
+    assert {key: int(glued[key]) for key in expected} == expected
 
 
 def test_last_updated_comes_from_git(site):
-    chapter = "chapters/bsab-armed-nk-cells-haematological-cancers"
-    inputs = Chapter.read(ROOT / f"{chapter}.md").data_files
+    """A chapter's date is the last commit of the chapter or of any data file it reads."""
+    reader = next(c for c in CHAPTERS if c.data_files)
+    chapter, inputs = reader.name.removesuffix(".md"), reader.data_files
     expected = subprocess.run(["git", "log", "-1", "--format=%cs", "--", f"{chapter}.md", *inputs], cwd=ROOT,
                               capture_output=True, text=True, check=True).stdout.strip()
     footer = page(site, chapter).get_text(" ")

@@ -90,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="validate data, schema, references and citations").set_defaults(run=_check)
     link = commands.add_parser("linkcheck", help="check external links (report in _build/linkcheck)")
-    link.add_argument("extra", nargs="*", help="extra arguments for sphinx-build")
+    link.add_argument("extra", nargs="*",
+                      help="extra arguments for jupyter-book build, after --: reviewkit linkcheck -- -D linkcheck_timeout=3")
     link.set_defaults(run=_linkcheck)
     watch = commands.add_parser("watch", help="search for new evidence and watch what the book cites")
     watch.add_argument("--today", help="the date of the search (YYYY-MM-DD; default: today, UTC)")

@@ -156,5 +156,3 @@ alt.Chart(terms.assign(n=1), description="Injection test chart of terms", width=
     result = build(root)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return root / "_build" / "html"
-
-

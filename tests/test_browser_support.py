@@ -13,4 +13,3 @@ def test_missing_chromium_is_a_skip_locally_and_a_failure_under_ci(monkeypatch):
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"):
         chromium_path()
-

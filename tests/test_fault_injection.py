@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import snapshot
-from helpers import line_of, read_rows, set_cell, write_rows
+from helpers import read_rows, set_cell, write_rows
 from reviewkit import data
 from reviewkit.check import run_checks
 

@@ -383,6 +383,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("reviewkit.watch.footer")
     app.setup_extension("reviewkit.changelog")  # What changed: {change-log}
     app.setup_extension("reviewkit.edition")  # version on every page, JSON-LD, PDF edition, versions.json
+    app.setup_extension("reviewkit.parallel_execution")
     app.add_config_value("reviewkit_check_sources", True, "env")
     # A build of a few chapters only (tests): the whole-book rules (every entry cited, every source check
     # shown next to its claim) are not enforced. Never set for the real book.

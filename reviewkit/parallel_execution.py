@@ -1,0 +1,120 @@
+"""Execute the chapters a build is about to read on several kernels at once, before Sphinx reads them.
+
+Jupyter Book 1 reads, and so executes, one chapter after another. Its CLI has no ``-j``
+(jupyter-book/jupyter-book#1735; the pull request adding one, #1955, was closed unmerged), and under
+``sphinx-build -j`` myst-nb's execution cache, one SQLite database, is written from several processes at
+once ("database is locked", "table settings already exists": sphinx-doc/sphinx#12481, scipy/scipy#22383).
+
+So at ``env-before-read-docs``, in Sphinx's one main process, this extension turns each chapter about to be
+read into the very notebook myst-nb will build from it (the same ``source-read`` handlers, so the build's
+inputs cell included, and myst-nb's own reader), executes on up to ``reviewkit_execution_workers`` kernels
+at once those the cache does not hold yet, and stores each result in the cache, from this process only.
+myst-nb then finds every chapter in the cache. A chapter that fails here is not stored: myst-nb executes it
+again in its turn and fails the build with its usual message, so a broken cell reads as before.
+
+myst-nb's reader (``myst_nb.core.read``) and jupyter-cache's single-notebook executor are used as myst-nb's
+own cache client (``myst_nb.core.execute.cache``) uses them; this module is the one place that does.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from contextlib import nullcontext
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from tempfile import TemporaryDirectory
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Pending:
+    docname: str
+    path: Path
+    notebook: object  # nbformat.NotebookNode
+    read_fmt: dict | None
+
+
+def available_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def notebook_to_execute(app: Sphinx, docname: str, cache) -> Pending | None:
+    """The notebook myst-nb will execute for ``docname``, or None (not a notebook, excluded, or cached)."""
+    from myst_nb.core.read import create_nb_reader
+
+    env, nb_config = app.env, app.env.mystnb_config
+    path = Path(env.doc2path(docname))
+    posix = PurePosixPath(path.as_posix())
+    if any(posix.match(pattern) for pattern in nb_config.execution_excludepatterns):
+        return None
+    source = [path.read_text(encoding=app.config.source_encoding)]
+    app.events.emit("source-read", docname, source)  # what Sphinx will hand the parser
+    reader = create_nb_reader(str(path), env.myst_config, nb_config, source[0])
+    if reader is None:
+        return None
+    notebook = reader.read(source[0])
+    if nb_config.metadata_key in notebook.metadata:
+        return None  # per-notebook execution settings: left to myst-nb
+    if not any(cell.cell_type == "code" for cell in notebook.cells):
+        return None
+    kernel = notebook.metadata.get("kernelspec", {}).get("name")
+    for pattern, alias in (nb_config.kernel_rgx_aliases or {}).items():
+        if kernel is not None and re.fullmatch(pattern, kernel):
+            notebook.metadata["kernelspec"]["name"] = alias
+            break
+    try:
+        cache.match_cache_notebook(notebook)
+        return None
+    except KeyError:
+        return Pending(docname, path, notebook, reader.read_fmt)
+
+
+def _execute(pending: Pending, nb_config):
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    with TemporaryDirectory() if nb_config.execution_in_temp else nullcontext(pending.path.parent) as cwd:
+        return single_nb_execution(pending.notebook, cwd=str(cwd), timeout=nb_config.execution_timeout,
+                                   allow_errors=nb_config.execution_allow_errors, meta_override=True)
+
+
+def execute_in_parallel(app: Sphinx, env, docnames: list[str]) -> None:
+    nb_config = getattr(env, "mystnb_config", None)
+    workers = app.config.reviewkit_execution_workers or available_cores()
+    if nb_config is None or nb_config.execution_mode != "cache" or workers < 2:
+        return
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cache = get_cache(nb_config.execution_cache_path)
+    pending = [p for p in (notebook_to_execute(app, doc, cache) for doc in sorted(docnames)) if p]
+    if len(pending) < 2:
+        return  # nothing to gain: myst-nb executes it in its turn
+    logger.info(f"[reviewkit] executing {len(pending)} chapters on {min(workers, len(pending))} kernels at once")
+    # Threads suffice: each kernel is a process of its own; the threads only wait for it.
+    with ThreadPoolExecutor(max_workers=min(workers, len(pending))) as pool:
+        results = list(pool.map(lambda p: _execute(p, nb_config), pending))
+    for item, result in zip(pending, results):
+        if result.err is not None:
+            logger.info(f"[reviewkit] {item.docname} failed ({type(result.err).__name__}); it is executed again "
+                        "in its turn, which reports the error")
+            continue
+        if item.read_fmt is not None:
+            record = cache.add_nb_to_project(str(item.path), read_data=item.read_fmt)
+        else:
+            record = cache.add_nb_to_project(str(item.path))
+        cache.cache_notebook_bundle(CacheBundleIn(item.notebook, record.uri, data={"execution_seconds": result.time}),
+                                    check_validity=False, overwrite=True)
+        logger.info(f"[reviewkit] executed {item.docname} in {result.time:.2f} s")
+
+
+def setup(app: Sphinx) -> dict:
+    # 0: one kernel per available core. 1: execute one chapter after another, as myst-nb alone does.
+    app.add_config_value("reviewkit_execution_workers", 0, "")
+    app.connect("env-before-read-docs", execute_in_parallel)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

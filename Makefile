@@ -8,7 +8,7 @@
 #   make serve      build, preview on http://127.0.0.1:8000, rebuild and reload on every change
 #   make linkcheck  check external links (report in _build/linkcheck, not published)
 #   make watch      search for new evidence since the last search; update the screening log and notices
-#   make bench      benchmark builds, page weight and time to first chart
+#   make bench      clean build vs OLD=<commit>, no-op, one-CSV and prose-only rebuilds; page weight
 #   make release    cut a version: make release VERSION=2026.12 CLASS=corrections-only SUMMARY="..."
 #   make lock       re-resolve requirements.lock after editing requirements.txt
 #   make clean      remove _build (and the execution cache with it)
@@ -71,8 +71,10 @@ linkcheck: $(STAMP)
 watch: $(STAMP)
 	$(BIN)/reviewkit watch
 
+# OLD: the commit whose clean build the working tree's is compared with (the book before issue 14's work).
+OLD ?= 7fcf52d
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench.py --old $(OLD)
 
 # Empty variables are asked for interactively (on a terminal) or refused.
 release: $(STAMP)

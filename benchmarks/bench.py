@@ -1,16 +1,18 @@
 """Benchmark of the living book: builds, page weight, time to first chart (`make bench`).
 
-Builds a private copy of the book (your _build is untouched) and measures, in one run:
-- a full clean build, a no-op rebuild, and a rebuild after editing one CSV cell, with the number of
-  chapters executed in each (from the build report);
-- page weight of every chapter page: HTML, the scripts and styles it loads, and the chart data it embeds;
-  and the bytes of a first visit (page plus everything it loads);
-- the time from navigation to the first chart drawn, in headless Chromium on 127.0.0.1.
-Prints a table and JSON, and writes the JSON to _build/bench.json. Figures, not pass/fail tests.
+In one run, on this machine, side by side (your _build is untouched; every build is of a private copy):
+- a clean build of an OLD commit (`make bench OLD=<commit>`: a git worktree of it, built with this
+  checkout's environment but its own code) and a clean build of the working tree;
+- rebuilds of the working tree: no-op, after editing one CSV cell, after editing only the prose of one
+  chapter; each with the chapters it executed (from the build report);
+each as seconds and as a ratio to the working tree's clean build of the same run, against the targets below.
+Then the page weight of every chapter page and the time from navigation to the first chart in headless
+Chromium on 127.0.0.1. Prints a table and writes JSON to _build/bench.json. Figures, not pass/fail tests.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import functools
 import io
@@ -31,19 +33,31 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 EDIT_TABLE, EDIT_COLUMN = "glossary.csv", "expansion"
-TARGETS = {"noop_over_full": 0.15, "one_csv_over_full": 0.35}
+PROSE_EDIT = "\nA sentence added by the benchmark, in the prose only.\n"
+# Ratios to the clean build of the working tree, measured in the same run.
+TARGETS = {"clean_over_old_clean": 0.6, "noop_over_clean": 0.08, "one_csv_over_clean": 0.25,
+           "prose_only_over_clean": 0.15}
+COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", "__pycache__", ".pytest_cache", "*.egg-info", "conf.py")
 
 
 def build(root: Path) -> tuple[float, list[str]]:
+    """Seconds of `jupyter-book build` as `make book` runs it, and the chapters it executed."""
+    env = {**os.environ, "REVIEWKIT_ROOT": str(root), "PYTHONPATH": str(root)}  # the copy's own reviewkit
     started = time.perf_counter()
-    result = subprocess.run([str(BIN / "jupyter-book"), "build", str(root), "--warningiserror", "--keep-going"],
-                            cwd=root, env={**os.environ, "REVIEWKIT_ROOT": str(root)}, capture_output=True, text=True)
+    result = subprocess.run([str(BIN / "jupyter-book"), "build", str(root), "--warningiserror", "--nitpick",
+                             "--keep-going"], cwd=root, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
-        sys.exit(f"bench: the build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        sys.exit(f"bench: the build of {root} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     report = json.loads((root / "_build" / "reviewkit-build.json").read_text())
     executed = sorted(doc for doc, info in report["chapters"].items() if info["executed_this_build"])
     return elapsed, executed
+
+
+def old_tree(commit: str, target: Path) -> Path:
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(target), commit], check=True,
+                   capture_output=True, text=True)
+    return target
 
 
 def edit_one_cell(root: Path) -> str:
@@ -55,6 +69,15 @@ def edit_one_cell(root: Path) -> str:
     csv.writer(out, lineterminator="\n").writerows(rows)
     path.write_text(out.getvalue(), encoding="utf-8")
     return f"data/{EDIT_TABLE} row {rows[1][0]}, column {EDIT_COLUMN}"
+
+
+def edit_prose(root: Path) -> str:
+    """Append a sentence to the first chapter of _toc.yml that has code cells (its code is unchanged)."""
+    from reviewkit.chapters import all_chapters
+
+    chapter = next(c for c in all_chapters(root) if c.has_code_cells)
+    chapter.path.write_text(chapter.text + PROSE_EDIT, encoding="utf-8")
+    return chapter.path.relative_to(root).as_posix()
 
 
 def page_weights(site: Path) -> dict:
@@ -123,47 +146,74 @@ def time_to_first_chart(site: Path, pages: list[str]) -> dict:
     return timings
 
 
-def main() -> int:
+def measure(old_commit: str | None) -> dict:
+    builds = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        if old_commit:
+            old = old_tree(old_commit, Path(tmp) / "old")
+            try:
+                seconds, executed = build(old)
+                builds["old_clean"] = {"commit": old_commit, "seconds": seconds, "executed": executed}
+            finally:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], capture_output=True)
         root = Path(tmp) / "book"
-        shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".venv", "_build", "__pycache__", ".pytest_cache"))
-        full, full_exec = build(root)
-        noop, noop_exec = build(root)
-        edited = edit_one_cell(root)
-        one_csv, csv_exec = build(root)
+        shutil.copytree(ROOT, root, ignore=COPY_IGNORE)
+        for name, edit in (("clean", None), ("noop", None), ("one_csv", edit_one_cell), ("prose_only", edit_prose)):
+            what = edit(root) if edit else None
+            seconds, executed = build(root)
+            builds[name] = {"seconds": seconds, "executed": executed, **({"edit": what} if what else {})}
         site = root / "_build" / "html"
         weights = page_weights(site)
         chart_pages = [name for name, w in weights["pages"].items() if w["embedded_chart_data"]]
         charts = time_to_first_chart(site, chart_pages)
-    results = {
-        "builds": {
-            "full_clean": {"seconds": round(full, 1), "chapters_executed": len(full_exec)},
-            "noop": {"seconds": round(noop, 1), "chapters_executed": len(noop_exec)},
-            "one_csv_edit": {"seconds": round(one_csv, 1), "chapters_executed": len(csv_exec),
-                             "edit": edited, "executed": csv_exec},
-        },
-        "ratios": {"noop_over_full": round(noop / full, 3), "one_csv_over_full": round(one_csv / full, 3)},
-        "targets": TARGETS,
-        "page_weight": weights,
-        "time_to_first_chart": charts,
-        "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]},
-    }
-    print(f"{'measure':58} {'value':>12}")
-    for name, build_result in results["builds"].items():
-        print(f"{name + ' build (s)':58} {build_result['seconds']:>12}   chapters executed: {build_result['chapters_executed']}")
-    for name, value in results["ratios"].items():
-        verdict = "meets" if value <= TARGETS[name] else "MISSES"
-        print(f"{name:58} {value:>12}   target <= {TARGETS[name]} ({verdict})")
-    for name, weight in weights["pages"].items():
-        print(f"{'page ' + name + ' (KB html/data/assets)':58} {weight['html'] // 1024:>4}/{weight['embedded_chart_data'] // 1024:>3}/"
-              f"{weight['scripts_and_styles'] // 1024:>4}")
-    for name, timing in charts.items() if isinstance(charts, dict) else []:
+    clean = builds["clean"]["seconds"]
+    ratios = {f"{name}_over_clean": builds[name]["seconds"] / clean for name in ("noop", "one_csv", "prose_only")}
+    if "old_clean" in builds:
+        ratios = {"clean_over_old_clean": clean / builds["old_clean"]["seconds"], **ratios}
+    for entry in builds.values():
+        entry["seconds"] = round(entry["seconds"], 1)
+    return {"builds": builds, "ratios": {k: round(v, 3) for k, v in ratios.items()}, "targets": TARGETS,
+            "page_weight": weights, "time_to_first_chart": charts,
+            "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0],
+                        "load_average_1min": round(os.getloadavg()[0], 2)}}
+
+
+def summary(results: dict) -> str:
+    lines = [f"{'build':40} {'seconds':>8} {'ratio':>7} {'target':>7}  verdict  chapters executed"]
+    builds, ratios = results["builds"], results["ratios"]
+    for name, entry in builds.items():
+        key = "clean_over_old_clean" if name == "clean" else f"{name}_over_clean"
+        ratio, target = ratios.get(key), TARGETS.get(key)
+        verdict = "" if ratio is None else ("meets" if ratio <= target else "MISSES")
+        if name == "prose_only" and entry["executed"]:
+            verdict = "MISSES (executed)"
+        label = {"old_clean": f"clean, old commit {entry.get('commit')}", "clean": "clean, working tree",
+                 "noop": "no-op rebuild", "one_csv": "one CSV cell edited", "prose_only": "prose of one chapter edited"}[name]
+        lines.append(f"{label:40} {entry['seconds']:>8} {'' if ratio is None else ratio:>7} "
+                     f"{'' if target is None else target:>7}  {verdict:8} {len(entry['executed'])}"
+                     + (f" ({entry['edit']})" if entry.get("edit") else ""))
+    lines.append("ratios: clean is to the old commit's clean build; the rebuilds are to the working tree's clean build")
+    for name, weight in results["page_weight"]["pages"].items():
+        lines.append(f"{'page ' + name + ' (KB html/data/assets)':58} {weight['html'] // 1024:>4}/"
+                     f"{weight['embedded_chart_data'] // 1024:>3}/{weight['scripts_and_styles'] // 1024:>4}")
+    charts = results["time_to_first_chart"]
+    for name, timing in charts.items():
         if isinstance(timing, dict):
-            print(f"{'first chart ' + name + ' (ms)':58} {timing['first_chart_ms']:>12}   repeat visit: "
-                  f"{timing['repeat_visit_first_chart_ms']} ms")
-    print(json.dumps(results, indent=2))
+            lines.append(f"{'first chart ' + name + ' (ms)':58} {timing['first_chart_ms']:>12}   repeat visit: "
+                         f"{timing['repeat_visit_first_chart_ms']} ms")
+    lines.append(f"machine: {results['machine']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--old", help="a commit whose clean build the working tree's is compared with")
+    args = parser.parse_args(argv)
+    results = measure(args.old)
+    print(summary(results))
     (ROOT / "_build").mkdir(exist_ok=True)
     (ROOT / "_build" / "bench.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print("JSON: _build/bench.json")
     return 0
 
 

@@ -20,11 +20,9 @@ import subprocess
 import time
 from functools import cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import altair
 import vl_convert
-from bs4 import BeautifulSoup
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
@@ -32,22 +30,14 @@ from sphinx.util import logging
 from . import __version__, paths
 from .chapters import Chapter
 from .charts import CHART_CLASS
-from .problems import CheckFailed
+from .prebuild_check import check_before_build
+from .site_links import internal_link_problems
 
 logger = logging.getLogger(__name__)
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PACKAGE_DIR / "static"
 TOOLKIT_INPUT = "reviewkit (toolkit code)"
 REPORT_NAME = "reviewkit-build.json"
-
-
-# ---------------------------------------------------------------- checks before anything is read
-def _check_before_build(app: Sphinx) -> None:
-    from .check import run_checks
-
-    problems = run_checks(complete_book=not app.config.reviewkit_partial_build)
-    if problems:
-        raise ExtensionError("the book's sources have problems; nothing was built.\n" + CheckFailed(problems).report())
 
 
 # ---------------------------------------------------------------- data-aware rebuilds
@@ -303,42 +293,6 @@ def _publish_data(outdir: Path) -> None:
     write_published_package(target)  # self-contained: the references resource becomes a real file
 
 
-def internal_link_problems(outdir: Path) -> list[str]:
-    """Every relative link, script, stylesheet or image in the site that points nowhere."""
-    problems = []
-    ids_cache: dict[Path, set[str]] = {}
-
-    def anchors(soup: BeautifulSoup) -> set[str]:
-        return {tag["id"] for tag in soup.find_all(id=True)} | {
-            tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
-
-    def ids(page: Path) -> set[str]:
-        if page not in ids_cache:
-            ids_cache[page] = anchors(BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser"))
-        return ids_cache[page]
-
-    for page in sorted(outdir.resolve().rglob("*.html")):
-        if "_static" in page.parts or "_sources" in page.parts:
-            continue
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        ids_cache[page] = anchors(soup)  # each page is parsed once, as a source and as a target
-        for tag, attr in (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")):
-            for element in soup.find_all(tag, attrs={attr: True}):
-                url = element[attr]
-                parts = urlsplit(url)
-                if parts.scheme or parts.netloc or url.startswith(("mailto:", "javascript:", "data:")):
-                    continue
-                target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
-                if target.is_dir():
-                    target = target / "index.html"
-                where = page.relative_to(outdir.resolve()).as_posix()
-                if not target.exists():
-                    problems.append(f"{where}: link '{url}' points to a missing file")
-                elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids(target):
-                    problems.append(f"{where}: link '{url}' points to a missing anchor")
-    return problems
-
-
 def _write_report(app: Sphinx) -> None:
     from myst_nb.sphinx_ import NbMetadataCollector
 
@@ -370,7 +324,7 @@ def _on_build_finished(app: Sphinx, exception) -> None:
 def _on_builder_inited(app: Sphinx) -> None:
     app.reviewkit_started = time.time()
     if app.config.reviewkit_check_sources:
-        _check_before_build(app)
+        check_before_build(app)
 
 
 def setup(app: Sphinx) -> dict:

@@ -1,11 +1,11 @@
-"""The build's check of the site's own links and anchors (reviewkit.sphinxext.internal_link_problems), on a
+"""The build's check of the site's own links and anchors (reviewkit.site_links, run by reviewkit.sphinxext), on a
 tiny made-up site."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from reviewkit.sphinxext import internal_link_problems
+from reviewkit.site_links import internal_link_problems
 
 
 def write(root: Path, name: str, body: str) -> None:

@@ -128,6 +128,14 @@ def tab(browser):
     tab.close()
 
 
+def wait_until(tab: Tab, condition: str, timeout: int = 5000) -> None:
+    """Wait for a JavaScript condition; the caller's assertions then report what still differs."""
+    try:
+        tab.page.wait_for_function(condition, timeout=timeout)
+    except Exception:  # playwright's TimeoutError: judged by the assertions that follow
+        pass
+
+
 OVERFLOW = """() => {
     const limit = document.documentElement.clientWidth;
     const wide = [];
@@ -206,13 +214,12 @@ def test_page(tab, base_url, site, name):
         assert size["wide"] > size["text"] * 1.2, size
         assert size["focusable"] or not size["scrolls"], size
 
+    # At phone width charts re-layout and the theme re-marks scrolling regions (debounced): wait for the page to
+    # settle into the state asserted below; if it never does, the assertions say how it differs.
     tab.page.set_viewport_size({"width": PHONE, "height": 900})
-    try:  # charts re-layout to the new width: wait for the page to fit, then judge it
-        tab.page.wait_for_function(f"() => ({OVERFLOW})().wide.length === 0 && "
-                                   "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1",
-                                   timeout=5000)
-    except Exception:
-        pass
+    wait_until(tab, f"""() => ({OVERFLOW})().wide.length === 0
+        && document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1
+        && ({WIDE_SIZES})().every(size => size.focusable || !size.scrolls)""")
     overflow = tab.page.evaluate(OVERFLOW)
     assert overflow["scroll"] <= overflow["limit"] + 1, overflow
     assert overflow["wide"] == []

@@ -53,11 +53,12 @@ def notebook_to_execute(app: Sphinx, docname: str, cache) -> Pending | None:
     posix = PurePosixPath(path.as_posix())
     if any(posix.match(pattern) for pattern in nb_config.execution_excludepatterns):
         return None
-    source = [path.read_text(encoding=app.config.source_encoding)]
+    text = path.read_text(encoding=app.config.source_encoding)
+    if create_nb_reader(str(path), env.myst_config, nb_config, text) is None:
+        return None  # not a notebook (plain Markdown, reStructuredText)
+    source = [text]
     app.events.emit("source-read", docname, source)  # what Sphinx will hand the parser
     reader = create_nb_reader(str(path), env.myst_config, nb_config, source[0])
-    if reader is None:
-        return None
     notebook = reader.read(source[0])
     if nb_config.metadata_key in notebook.metadata:
         return None  # per-notebook execution settings: left to myst-nb

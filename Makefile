@@ -50,8 +50,9 @@ test: book
 
 # The markers are declared in pyproject.toml; a test that builds, reads _build/html or drives Chromium
 # must carry its marker (tests/conftest.py refuses one that does not).
+# Four workers (pytest-xdist) on any machine: most of these tests wait on servers on 127.0.0.1, not on the CPU.
 unit: $(STAMP)
-	$(BIN)/python -m pytest -m "not build and not site and not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not build and not site and not browser" -n 4 $(PYTEST_ARGS)
 
 # The author loop: sphinx-autobuild serves the site, rebuilds on every saved change (chapters, data/,
 # references.bib, reviewkit/) and reloads the open page. It runs Sphinx with the configuration Jupyter Book

@@ -48,9 +48,9 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def build(root: Path) -> tuple[float, float, list[str]]:
+def build(root: Path, **environment: str) -> tuple[float, float, list[str]]:
     """Wall and CPU seconds of `jupyter-book build` as `make book` runs it, and the chapters it executed."""
-    env = {**os.environ, "REVIEWKIT_ROOT": str(root), "PYTHONPATH": str(root)}  # the copy's own reviewkit
+    env = {**os.environ, "REVIEWKIT_ROOT": str(root), "PYTHONPATH": str(root), **environment}  # the copy's reviewkit
     cpu, started = cpu_seconds(), time.perf_counter()
     result = subprocess.run([str(BIN / "jupyter-book"), "build", str(root), "--warningiserror", "--nitpick",
                              "--keep-going"], cwd=root, env=env, capture_output=True, text=True)
@@ -62,12 +62,12 @@ def build(root: Path) -> tuple[float, float, list[str]]:
     return elapsed, cpu, executed
 
 
-def fastest(root: Path, runs: int, prepare) -> dict:
+def fastest(root: Path, runs: int, prepare, **environment: str) -> dict:
     """The fastest of ``runs`` builds, each after ``prepare(root)`` (an edit, or removing _build)."""
     timings = []
     for _ in range(runs):
         what = prepare(root)
-        seconds, cpu, executed = build(root)
+        seconds, cpu, executed = build(root, **environment)
         timings.append({"seconds": seconds, "cpu_seconds": cpu, "executed": executed, **({"edit": what} if what else {})})
     best = min(timings, key=lambda t: t["seconds"])
     return {**best, "all_seconds": [round(t["seconds"], 1) for t in timings]}
@@ -180,6 +180,8 @@ def measure(old_commit: str | None, runs: int) -> dict:
                 subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], capture_output=True)
         root = Path(tmp) / "book"
         shutil.copytree(ROOT, root, ignore=COPY_IGNORE)
+        # The same tree executing one chapter at a time: what parallel execution alone gains.
+        builds["clean_serial"] = fastest(root, runs, clean, REVIEWKIT_EXECUTION_WORKERS="1")
         builds["clean"] = fastest(root, runs, clean)
         for name, edit in (("noop", lambda root: None), ("one_csv", edit_one_cell), ("prose_only", edit_prose)):
             builds[name] = fastest(root, runs, edit)
@@ -189,6 +191,7 @@ def measure(old_commit: str | None, runs: int) -> dict:
         charts = time_to_first_chart(site, chart_pages)
     clean_seconds = builds["clean"]["seconds"]
     ratios = {f"{name}_over_clean": builds[name]["seconds"] / clean_seconds for name in ("noop", "one_csv", "prose_only")}
+    ratios["clean_over_clean_serial"] = clean_seconds / builds["clean_serial"]["seconds"]
     if "old_clean" in builds:
         ratios = {"clean_over_old_clean": clean_seconds / builds["old_clean"]["seconds"], **ratios}
     for entry in builds.values():
@@ -205,17 +208,19 @@ def summary(results: dict) -> str:
              "chapters executed"]
     builds, ratios = results["builds"], results["ratios"]
     for name, entry in builds.items():
-        key = "clean_over_old_clean" if name == "clean" else f"{name}_over_clean"
+        key = {"clean": "clean_over_old_clean", "clean_serial": None}.get(name, f"{name}_over_clean")
         ratio, target = ratios.get(key), TARGETS.get(key)
         verdict = "" if ratio is None else ("meets" if ratio <= target else "MISSES")
         if name == "prose_only" and entry["executed"]:
             verdict = "MISSES (executed)"
         label = {"old_clean": f"clean, old commit {entry.get('commit')}", "clean": "clean, working tree",
+                 "clean_serial": "clean, working tree, one kernel at a time",
                  "noop": "no-op rebuild", "one_csv": "one CSV cell edited", "prose_only": "prose of one chapter edited"}[name]
         lines.append(f"{label:40} {entry['seconds']:>8} {'' if ratio is None else ratio:>7} "
                      f"{'' if target is None else target:>7}  {verdict:8} {entry['cpu_seconds']:>6}  {len(entry['executed'])}"
                      + (f" ({entry['edit']})" if entry.get("edit") else ""))
     lines.append("ratios: clean is to the old commit's clean build; the rebuilds are to the working tree's clean build")
+    lines.append(f"parallel execution alone: clean / clean one kernel at a time = {ratios['clean_over_clean_serial']}")
     for name, weight in results["page_weight"]["pages"].items():
         lines.append(f"{'page ' + name + ' (KB html/data/assets)':58} {weight['html'] // 1024:>4}/"
                      f"{weight['embedded_chart_data'] // 1024:>3}/{weight['scripts_and_styles'] // 1024:>4}")

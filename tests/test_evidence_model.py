@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from conftest import snapshot
-from helpers import read_rows, set_cell, write_rows
+from helpers import line_of, read_rows, set_cell, write_rows
 from reviewkit import data, evidence, rules, schema
 from reviewkit.check import run_checks
 

@@ -12,7 +12,7 @@ from conftest import BUILD
 from reviewkit.chapters import toc_files
 from test_browser import chromium_path
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.site]
 
 
 @pytest.fixture(scope="module")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT
 from reviewkit import paths, versions
 from reviewkit.chapters import toc_files
+
+pytestmark = pytest.mark.site
 
 REVIEW_DOI = "https://doi.org/10.3872/j.issn.1007-385x.2025.09.001"
 

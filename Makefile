@@ -59,7 +59,7 @@ unit: $(STAMP)
 # derives from _config.yml (`jupyter-book config sphinx` writes it to conf.py, which git ignores), into the
 # same _build as `make book`, so the execution cache and the data-aware rebuilds are shared.
 # Restart it after editing _config.yml.
-SERVE_IGNORE := .git .venv .pytest_cache tests benchmarks conf.py
+SERVE_IGNORE := _build .git .venv .pytest_cache tests benchmarks conf.py
 serve: $(STAMP)
 	$(BIN)/reviewkit check
 	$(BIN)/jupyter-book config sphinx . >/dev/null

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 
 import pandas as pd
@@ -23,8 +24,16 @@ def _fingerprint() -> tuple:
     return tuple((str(f), f.stat().st_mtime_ns if f.exists() else None) for f in files)
 
 
+# Set by the build once its pre-build check has passed: the chapters' kernels (which inherit the build's
+# environment) then skip validating the whole package again, once per chapter.
+VALIDATED_BY_BUILD = "REVIEWKIT_SOURCES_CHECKED"
+
+
 def ensure_valid() -> None:
-    """Raise CheckFailed (listing every problem) unless data/ passes validation; cached per file state."""
+    """Raise CheckFailed (listing every problem) unless data/ passes validation; cached per file state,
+    and skipped inside a build whose pre-build check already passed."""
+    if os.environ.get(VALIDATED_BY_BUILD) == str(paths.root()):
+        return
     _validated(_fingerprint())
 
 

@@ -9,6 +9,7 @@ sources skips it, and any change to any of those files checks everything again.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -46,11 +47,14 @@ def check_before_build(app: Sphinx) -> None:
     complete_book = not app.config.reviewkit_partial_build
     stamp = Path(app.outdir).parent / STAMP_NAME
     fingerprint = sources_fingerprint(paths.root(), complete_book)
-    if stamp.is_file() and stamp.read_text(encoding="utf-8") == fingerprint:
-        return
-    stamp.unlink(missing_ok=True)
-    problems = run_checks(complete_book=complete_book)
-    if problems:
-        raise ExtensionError("the book's sources have problems; nothing was built.\n" + CheckFailed(problems).report())
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(fingerprint, encoding="utf-8")
+    if not (stamp.is_file() and stamp.read_text(encoding="utf-8") == fingerprint):
+        stamp.unlink(missing_ok=True)
+        problems = run_checks(complete_book=complete_book)
+        if problems:
+            raise ExtensionError("the book's sources have problems; nothing was built.\n"
+                                 + CheckFailed(problems).report())
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(fingerprint, encoding="utf-8")
+    from .data import VALIDATED_BY_BUILD
+
+    os.environ[VALIDATED_BY_BUILD] = str(paths.root())  # the kernels need not validate the package again

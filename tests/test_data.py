@@ -91,3 +91,16 @@ def test_every_csv_in_data_is_in_the_package():
     declared = {r["path"] for r in schema.resources()}
     assert {p.name for p in paths.data_dir().glob("*.csv")} == declared
     assert json.loads(paths.datapackage_path().read_text())["resources"]
+
+
+def test_a_passed_build_check_spares_the_kernels_a_second_validation(book, monkeypatch):
+    """Inside a build whose pre-build check passed (it sets the variable for the chapters' kernels), loading
+    does not validate the package again; anywhere else, invalid data is refused."""
+    set_cell(book / "data" / "clinical_studies.csv", "afm13_nk_lymphoma_phase1", "n_patients", "-3")
+    with pytest.raises(CheckFailed):
+        data.load("clinical_studies")
+    monkeypatch.setenv(data.VALIDATED_BY_BUILD, str(book))
+    assert len(data.load("clinical_studies")) > 0
+    monkeypatch.setenv(data.VALIDATED_BY_BUILD, "/some/other/book")
+    with pytest.raises(CheckFailed):
+        data.load("clinical_studies")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 from typing import TYPE_CHECKING
 
-from . import paths, statuses
+from . import inputs, paths, statuses
+from .problems import Problem
 
 if TYPE_CHECKING:  # `make check` reads the audit without loading pandas
     import pandas as pd
+
+# The columns the build reads by name (the boxes, the audit table and the coverage rule).
+COLUMNS_READ = ("check_id", "review_section", "claim", "review_value", "primary_source_value", "status",
+                "what_was_read", "note")
 
 
 def count_name(status: str) -> str:
@@ -28,5 +32,13 @@ def source_check_rows() -> dict[str, tuple[int, dict]]:
     path = paths.data_dir() / "source_checks.csv"
     if not path.is_file():
         return {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return {row["check_id"]: (line, row) for line, row in enumerate(csv.DictReader(handle), start=2)}
+    header, rows = inputs.read_csv(path)  # raises inputs.Unreadable, with the line, for a broken file
+    missing = [column for column in COLUMNS_READ if column not in header]
+    if missing:
+        raise inputs.Unreadable(Problem(paths.relative(path), 1, missing[0],
+                                        f"column '{missing[0]}' is missing from the header (it was renamed or deleted)",
+                                        "restore the column's name: the build reads it by name "
+                                        "(see data/datapackage.json)"))
+    # A ragged row is reported by the validation; here its absent cells read as empty.
+    padded = ((line, dict(zip(header, cells + [""] * (len(header) - len(cells))))) for line, cells in rows)
+    return {row["check_id"]: (line, row) for line, row in padded}

@@ -15,7 +15,7 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock
 
-from . import paths
+from . import bibsafety, inputs, paths
 from .problems import Problem
 
 # Modern DOIs: "10." + registrant code + "/" + suffix (Crossref's recommended pattern).
@@ -42,9 +42,10 @@ def parse_text(text: str) -> bibtexparser.Library:
 
 
 def parse(path: Path | None = None) -> bibtexparser.Library:
-    """The parsed bibliography; parsed once per distinct content (make check and the build ask often)."""
+    """The parsed bibliography; parsed once per distinct content (make check and the build ask often).
+    Raises inputs.Unreadable if the file is missing or not UTF-8."""
     path = path or paths.bibliography_path()
-    return parse_text(path.read_text(encoding="utf-8-sig"))
+    return parse_text(inputs.read_text(path))
 
 
 def keys(path: Path | None = None) -> list[str]:
@@ -58,7 +59,10 @@ def lint(path: Path | None = None) -> list[Problem]:
     if not path.is_file():
         return [Problem(name, None, None, "the bibliography file is missing",
                         "restore references.bib at the book's root (git checkout -- references.bib)")]
-    library = parse(path)
+    try:
+        library = parse(path)
+    except inputs.Unreadable as error:
+        return [error.problem]
     problems: list[Problem] = []
     first_line: dict[str, int] = {}
     for entry in library.entries:
@@ -93,11 +97,15 @@ def lint(path: Path | None = None) -> list[Problem]:
         if not KEY_PATTERN.match(key):
             problems.append(Problem(name, line, key, f"key '{key}' is not lower-case letters and digits",
                                     "use the scheme firstauthor + year + first title word, e.g. lum2015targeted"))
+        found = len(problems)
         for field in REQUIRED_FIELDS.get(entry.entry_type.lower(), ("title", "year")):
             value = entry.fields_dict.get(field)
             if value is None or not str(value.value).strip():
                 problems.append(Problem(name, line, f"{key}.{field}", f"entry '{key}' has no {field}",
                                         f"add `{field} = {{...}},` to the entry, copied from the publication"))
+        problems += bibsafety.entry_problems(entry, name, line)
+        if len(problems) == found and (failed := bibsafety.format_problem(entry.raw, key, name, line)):
+            problems.append(failed)
         doi_field = entry.fields_dict.get("doi")
         if doi_field is None:
             continue

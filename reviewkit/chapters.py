@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-
-from . import paths
+from . import inputs, paths
 from .problems import Problem
 
 # {cite}`a,b`, {cite:p}`a`, {cite:t}`a` ... (sphinxcontrib-bibtex roles)
@@ -28,7 +26,8 @@ class Chapter:
 
     @classmethod
     def read(cls, path: Path) -> "Chapter":
-        return cls(path, path.read_text(encoding="utf-8-sig").replace("\r\n", "\n"))
+        """Raises inputs.Unreadable (naming the line) for a file that is not UTF-8."""
+        return cls(path, inputs.read_text(path))
 
     @property
     def name(self) -> str:
@@ -39,7 +38,7 @@ class Chapter:
         match = FRONT_MATTER.match(self.text)
         if not match:
             return {}
-        loaded = yaml.safe_load(match.group(1))
+        loaded = inputs.parse_yaml(match.group(1), self.name, first_line=2)  # raises inputs.Unreadable
         return loaded if isinstance(loaded, dict) else {}
 
     @property
@@ -50,7 +49,7 @@ class Chapter:
     def data_files(self) -> list[str]:
         """Data files the chapter declares in its front matter (``data_files:``), relative to the root."""
         declared = self.front_matter.get("data_files") or []
-        return [str(item) for item in declared]
+        return [str(item) for item in declared] if isinstance(declared, list) else [str(declared)]
 
     def _matches(self, pattern: re.Pattern) -> list[tuple[int, str]]:
         found = []
@@ -78,7 +77,7 @@ class Chapter:
 def toc_files(root: Path | None = None) -> list[str]:
     """Every file named in _toc.yml (without suffix), in reading order."""
     root = root or paths.root()
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    toc = inputs.load_yaml(root / "_toc.yml")  # raises inputs.Unreadable
     found: list[str] = []
 
     def walk(node):
@@ -111,10 +110,28 @@ def all_chapters(root: Path | None = None) -> list[Chapter]:
     return [Chapter.read(path) for entry in toc_files(root) if (path := resolve_toc_file(entry, root))]
 
 
+def readable_chapters(root: Path | None = None) -> tuple[list[Chapter], list[Problem]]:
+    """The chapters of _toc.yml that can be read and whose front matter parses, and a problem for each other."""
+    root = root or paths.root()
+    chapters, problems = [], []
+    for entry in toc_files(root):
+        path = resolve_toc_file(entry, root)
+        if path is None:
+            continue
+        try:
+            chapter = Chapter.read(path)
+            chapter.front_matter  # noqa: B018 - parsed here so a YAML error is reported once, with its line
+        except inputs.Unreadable as error:
+            problems.append(error.problem)
+            continue
+        chapters.append(chapter)
+    return chapters, problems
+
+
 def check_toc(root: Path | None = None) -> list[Problem]:
     root = root or paths.root()
     problems = []
-    toc_text = (root / "_toc.yml").read_text(encoding="utf-8").splitlines()
+    toc_text = inputs.read_text(root / "_toc.yml").splitlines()
     for entry in toc_files(root):
         if resolve_toc_file(entry, root) is None:
             line = next((n for n, text in enumerate(toc_text, 1) if entry in text), None)

@@ -24,6 +24,13 @@ def _check(_args) -> int:
     return 0
 
 
+def _build(_args) -> int:
+    from .check import partial_build_configured
+    from .publish import build
+
+    return build(complete_book=not partial_build_configured())
+
+
 def _linkcheck(args) -> int:
     from .linkcheck import main as linkcheck_main
 
@@ -89,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="reviewkit", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="validate data, schema, references and citations").set_defaults(run=_check)
+    commands.add_parser("build", help="check, build into _build/.staging, publish to _build/html on success "
+                        "(warnings are errors)").set_defaults(run=_build)
     link = commands.add_parser("linkcheck", help="check external links (report in _build/linkcheck)")
     link.add_argument("extra", nargs="*",
                       help="extra arguments for jupyter-book build, after --: reviewkit linkcheck -- -D linkcheck_timeout=3")

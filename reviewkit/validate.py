@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 import frictionless
 
-from . import bibliography, paths, schema
+from . import bibliography, cells, inputs, paths, schema
 from .problems import Problem
 
 # What to do about each kind of frictionless error, in an author's words.
@@ -36,13 +34,19 @@ FIXES = {
 DEFAULT_FIX = "compare the row with the schema in data/datapackage.json"
 
 
-def _descriptor_with_references() -> dict:
+def _descriptor_with_references(skip: set[str]) -> dict:
+    """The descriptor as frictionless validates it: references.bib's keys as a resource, and without the
+    resources whose files cannot be read (they are reported already; reading them would only crash)."""
     descriptor = json.loads(json.dumps(schema.descriptor()))
-    keys = bibliography.keys()
-    descriptor["resources"] = [r for r in descriptor["resources"] if r.get("name") != schema.REFERENCES_RESOURCE]
+    keys = bibliography.keys() if paths.bibliography_path().is_file() else []
+    skip = skip | {schema.REFERENCES_RESOURCE}
+    descriptor["resources"] = [r for r in descriptor["resources"] if r.get("name") not in skip]
     for resource in descriptor["resources"]:
         # Match columns to fields by name ("equal": same set, any order), so problems name the column.
         resource["schema"]["fieldsMatch"] = "equal"
+        resource["schema"]["foreignKeys"] = [
+            fk for fk in resource["schema"].get("foreignKeys", [])
+            if fk["reference"]["resource"] not in skip - {schema.REFERENCES_RESOURCE}]
     descriptor["resources"].append({
         "name": schema.REFERENCES_RESOURCE,
         "profile": "tabular-data-resource",
@@ -52,30 +56,13 @@ def _descriptor_with_references() -> dict:
     return descriptor
 
 
-def _file_problems() -> list[Problem]:
-    """Missing and empty files, and header columns the schema does not know (columns are matched by name,
-    so their order is free, but an unknown column is rejected rather than silently ignored)."""
-    problems = []
-    for resource in schema.resources():
-        path = paths.data_dir() / resource["path"]
-        name = paths.relative(path)
-        if not path.is_file():
-            problems.append(Problem(name, None, None, f"table '{resource['name']}' is declared in "
-                                    "data/datapackage.json but its file is missing",
-                                    "restore the CSV (git checkout -- " + name + ") or remove its resource"))
-            continue
-        text = path.read_text(encoding="utf-8-sig")
-        if not text.strip():
-            problems.append(Problem(name, 1, None, "the file is empty",
-                                    "restore the header row and data (git checkout -- " + name + ")"))
-            continue
-        header = next(csv.reader(io.StringIO(text)), [])
-        known = {field["name"] for field in resource["schema"]["fields"]}
-        for column in header:
-            if column not in known:
-                problems.append(Problem(name, 1, column, f"column '{column}' is not in the schema",
-                                        FIXES["extra-label"]))
-    return problems
+def _header_problems(resource: dict, header: list[str]) -> list[Problem]:
+    """Header columns the schema does not know (columns are matched by name, so their order is free, but an
+    unknown column is rejected rather than silently ignored)."""
+    name = f"data/{resource['path']}"
+    known = {field["name"] for field in resource["schema"]["fields"]}
+    return [Problem(name, 1, column, f"column '{column}' is not in the schema", FIXES["extra-label"])
+            for column in header if column not in known]
 
 
 def _foreign_key_fix(resource_name: str, field: str | None) -> str | None:
@@ -98,17 +85,27 @@ def _foreign_key_fix(resource_name: str, field: str | None) -> str | None:
 
 
 def validate_package() -> list[Problem]:
-    """Every problem in data/: missing or empty files, then everything frictionless finds."""
-    problems = _file_problems()
-    if any(p.field is None for p in problems):
-        return problems  # frictionless cannot say more about absent or empty tables
+    """Every problem in data/: the descriptor, unreadable or undescribed files, cell hygiene, then everything
+    frictionless finds in the readable tables."""
     try:
-        package = frictionless.Package(_descriptor_with_references(), basepath=str(paths.data_dir()))
+        package = schema.descriptor()
+    except inputs.Unreadable as error:
+        return [error.problem]
+    problems = schema.structure_problems(package)
+    if problems:
+        return problems
+    files = cells.check(schema.resources())
+    problems = list(files.problems)
+    for resource in schema.resources():
+        if resource["name"] in files.headers:
+            problems += _header_problems(resource, files.headers[resource["name"]])
+    try:
+        package = frictionless.Package(_descriptor_with_references(files.unreadable), basepath=str(paths.data_dir()))
     except frictionless.FrictionlessException as error:
         reasons = [reason.message for reason in getattr(error, "reasons", [])] or [str(error)]
-        return [Problem("data/datapackage.json", None, None, reason,
-                        "fix the descriptor so it is a valid Tabular Data Package (see frictionless docs)")
-                for reason in reasons]
+        return problems + [Problem("data/datapackage.json", None, None, reason,
+                                   "fix the descriptor so it is a valid Tabular Data Package (see frictionless docs)")
+                           for reason in reasons]
     report = package.validate()
     for error in report.errors:  # the descriptor itself
         problems.append(Problem("data/datapackage.json", None, None, error.message,

@@ -31,12 +31,17 @@ def staging_dir(root: Path) -> Path:
 
 
 def publish_data(outdir: Path) -> None:
-    """Copy the descriptor and the CSVs it describes to <site>/data; remove anything else there."""
+    """Copy the CSVs the descriptor describes to <site>/data with the self-contained published descriptor
+    (reviewkit.data_export); remove anything else there."""
+    from .data_export import REFERENCES_FILE, write as write_published_package
+
     target = outdir / "data"
     target.mkdir(exist_ok=True)
-    wanted = {"datapackage.json"} | {resource["path"] for resource in schema.resources()}
-    for name in sorted(wanted):
+    described = {resource["path"] for resource in schema.resources()}
+    for name in sorted(described):
         shutil.copy2(paths.data_dir() / name, target / name)
+    write_published_package(target)  # datapackage.json, and the references resource as a real file
+    wanted = described | {"datapackage.json", REFERENCES_FILE}
     for path in target.iterdir():
         if path.name not in wanted:
             shutil.rmtree(path) if path.is_dir() else path.unlink()

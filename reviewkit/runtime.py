@@ -1,13 +1,24 @@
 """What a chapter declares it reads, and what it really reads, inside one executing kernel.
 
-The build appends a hidden cell to each executable chapter with the content hashes of its declared
-inputs (see reviewkit.sphinxext): that cell makes the execution cache key depend on the data, and it
-checks here that the chapter read nothing it did not declare.
+The build adds two hidden cells to each executable chapter (see reviewkit.sphinxext): the first starts
+watching the kernel's file opens, so a data file read past the toolkit (pd.read_csv, open) is recorded
+too; the last holds the content hashes of the chapter's inputs, which makes the execution cache key depend
+on the data, and checks that the chapter read nothing it did not declare.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import sys
+from contextlib import contextmanager
+
+# Inputs of every executable chapter, declared or not: the schema types and titles what chapters show.
+IMPLICIT_INPUTS = ("data/datapackage.json",)
+
 _read: set[str] = set()
+_watched: dict[str, str] = {}  # absolute prefix -> how it is named relative to the root
+_trusted = 0
 
 
 def record_read(relative_path: str) -> None:
@@ -16,6 +27,54 @@ def record_read(relative_path: str) -> None:
 
 def files_read() -> set[str]:
     return set(_read)
+
+
+@contextmanager
+def toolkit_read():
+    """Opens inside this block are the toolkit's own (validation reads every table); it records its reads."""
+    global _trusted
+    _trusted += 1
+    try:
+        yield
+    finally:
+        _trusted -= 1
+
+
+def _audit(event: str, args: tuple) -> None:
+    # Runs on every audit event of the kernel: keep it to string operations (no I/O, no new events).
+    if event != "open" or _trusted or not args or not isinstance(args[0], (str, bytes, os.PathLike)):
+        return
+    absolute = os.path.abspath(os.fsdecode(args[0]))
+    for prefix, relative in _watched.items():
+        if absolute.startswith(prefix):
+            _read.add(relative + absolute[len(prefix):].replace(os.sep, "/"))
+            return
+
+
+def watch_reads() -> None:
+    """Record every file under data/ (and references.bib) this kernel opens from now on."""
+    from . import paths
+
+    if _watched:
+        return
+    _watched[str(paths.data_dir()) + os.sep] = "data/"
+    _watched[str(paths.bibliography_path())] = "references.bib"
+    sys.addaudithook(_audit)
+
+
+WATCH_CELL = (
+    "```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
+    "# Added by the build: from here on, every data file this chapter opens is recorded.\n"
+    "import reviewkit.runtime\nreviewkit.runtime.watch_reads()\n```\n\n"
+)
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+
+
+def with_watch_cell(text: str) -> str:
+    """The chapter with the watching cell first (after its front matter)."""
+    match = FRONT_MATTER.match(text)
+    end = match.end() if match else 0
+    return text[:end] + "\n" + WATCH_CELL + text[end:]
 
 
 def verify_inputs(chapter: str, declared_hashes: dict[str, str]) -> None:

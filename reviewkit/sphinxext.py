@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import subprocess
 import time
 from functools import cache
@@ -27,10 +26,11 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from . import __version__, paths
+from . import __version__, paths, runtime
 from .chapters import Chapter
 from .charts import CHART_CLASS
 from .prebuild_check import check_before_build
+from .publish import publish_data
 from .site_links import internal_link_problems
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def toolkit_hash() -> str:
 
 def input_hashes(declared: list[str], executable: bool) -> dict[str, str]:
     hashes = {}
-    for relative in declared:
+    for relative in [*declared, *(runtime.IMPLICIT_INPUTS if executable else ())]:
         path = paths.root() / relative
         hashes[relative] = _sha256(path) if path.is_file() else "missing"
     if executable:
@@ -87,7 +87,7 @@ def _on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     app.env.reviewkit_inputs = getattr(app.env, "reviewkit_inputs", {})
     app.env.reviewkit_inputs[docname] = hashes
     if chapter.has_code_cells:
-        source[0] = source[0].rstrip("\n") + _inputs_cell(chapter.name, hashes)
+        source[0] = runtime.with_watch_cell(source[0]).rstrip("\n") + _inputs_cell(chapter.name, hashes)
 
 
 def _on_env_get_outdated(app, env, added, changed, removed) -> list[str]:
@@ -282,17 +282,6 @@ def _page_metadata(app: Sphinx, pagename: str, context: dict, doctree) -> None:
 
 
 # ---------------------------------------------------------------- after the build
-def _publish_data(outdir: Path) -> None:
-    target = outdir / "data"
-    target.mkdir(exist_ok=True)
-    for path in paths.data_dir().iterdir():
-        if path.suffix in {".csv", ".json"}:
-            shutil.copy2(path, target / path.name)
-    from .data_export import write as write_published_package
-
-    write_published_package(target)  # self-contained: the references resource becomes a real file
-
-
 def _write_report(app: Sphinx) -> None:
     from myst_nb.sphinx_ import NbMetadataCollector
 
@@ -315,7 +304,7 @@ def _on_build_finished(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    _publish_data(outdir)
+    publish_data(outdir)
     for problem in internal_link_problems(outdir):
         logger.warning(f"[reviewkit] broken internal link: {problem}", type="reviewkit", subtype="links")
     _write_report(app)
@@ -338,6 +327,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("reviewkit.changelog")  # What changed: {change-log}
     app.setup_extension("reviewkit.edition")  # version on every page, JSON-LD, PDF edition, versions.json
     app.setup_extension("reviewkit.parallel_execution")
+    app.setup_extension("reviewkit.hardening")  # page policy, Content-Security-Policy, visibility, cell outputs
     app.add_config_value("reviewkit_check_sources", True, "env")
     # A build of a few chapters only (tests): the whole-book rules (every entry cited, every source check
     # shown next to its claim) are not enforced. Never set for the real book.

@@ -1,0 +1,95 @@
+"""A Content-Security-Policy on every page: script only from the site itself.
+
+What the theme emits, and how each is handled (honestly, not by allowing 'unsafe-inline'):
+- inline scripts in the page templates (pydata-sphinx-theme's colour-mode script, Sphinx's
+  `DOCUMENTATION_OPTIONS.pagename`, sphinx-togglebutton's and sphinx-thebe's settings, the search page's
+  focus script) are allowed by their sha256 hashes, computed from the finished page at build time. Page
+  *content* is never hashed: reviewkit.page_policy has already made any script in it inert and failed the
+  build, so a hash can only ever cover template output.
+- sphinx-book-theme's buttons carry `onclick="window.print()"` and `onclick="toggleFullScreen()"`; an
+  inline handler cannot be hashed without 'unsafe-hashes', so they become `data-reviewkit-action` and
+  reviewkit-actions.js (a file of the site) attaches the same functions.
+- the charts' Vega bundle is a local file; their specs are JSON data blocks (never executed, so outside
+  script-src); Vega evaluates expressions with its interpreter, so no 'unsafe-eval' is needed.
+
+The policy travels in a `<meta http-equiv>` tag (the site is static; GitHub Pages sets no headers), placed
+before any script. Directives that only work as a header (frame-ancestors, report-uri, sandbox) are left out.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from . import page_policy
+
+THEME_HANDLERS = {"window.print()": "print", "toggleFullScreen()": "fullscreen"}
+META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*" />\n?')
+CHARSET = re.compile(r'<meta charset="utf-8"\s*/?>\n?', re.I)
+EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module", "text/ecmascript",
+                    "application/ecmascript"}
+DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    # Bootstrap, the theme and Vega set style attributes; styles cannot run script.
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "frame-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+
+
+def policy(script_hashes: list[str]) -> str:
+    directives = {key: list(values) for key, values in DIRECTIVES.items()}
+    directives["script-src"] += [f"'sha256-{digest}'" for digest in sorted(set(script_hashes))]
+    return "; ".join(f"{key} {' '.join(values)}" for key, values in directives.items())
+
+
+def inline_script_hashes(html: str) -> list[str]:
+    """sha256 (base64) of every executable inline script, over its exact text as the browser sees it."""
+    hashes = []
+    for script in BeautifulSoup(html, "html.parser").find_all("script", src=False):
+        if str(script.get("type", "")).strip().lower() in EXECUTABLE_TYPES:
+            text = script.string or ""
+            hashes.append(base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii"))
+    return hashes
+
+
+def _without_theme_handlers(html: str) -> str:
+    for handler, action in THEME_HANDLERS.items():
+        html = html.replace(f'onclick="{handler}"', f'data-reviewkit-action="{action}"')
+    return html
+
+
+def secure_page(html: str) -> str:
+    """The page with the theme's handlers moved to data attributes and the policy as the head's first tag."""
+    html = META.sub("", _without_theme_handlers(html))
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(inline_script_hashes(html))}" />\n'
+    charset = CHARSET.search(html)
+    if charset:
+        return html[:charset.end()] + tag + html[charset.end():]
+    head = re.search(r"<head[^>]*>\n?", html, re.I)
+    # A page without <head> (the site root's redirect): the parser puts a leading <meta> into the head.
+    end = head.end() if head else 0
+    return html[:end] + tag + html[end:]
+
+
+def secure_site(outdir: Path) -> list[str]:
+    """Secure every page of the site in place; return what the page policy still finds, page by page."""
+    problems = []
+    for page in sorted(outdir.rglob("*.html")):
+        relative = page.relative_to(outdir).as_posix()
+        if relative.startswith(("_static/", "_sources/")):
+            continue
+        html = secure_page(page.read_text(encoding="utf-8"))
+        page.write_text(html, encoding="utf-8")
+        problems += [f"{relative}: {problem}" for problem in page_policy.page_problems(html)]
+    return problems

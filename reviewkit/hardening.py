@@ -1,0 +1,66 @@
+"""The build's defences against hostile or careless input, wired into Sphinx (listed by reviewkit.sphinxext):
+page content policed and made inert (reviewkit.page_policy), a Content-Security-Policy on every page
+(reviewkit.csp), source checks never hidden (reviewkit.visibility), cell outputs judged whole
+(reviewkit.outputs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from . import csp, outputs, page_policy, visibility
+
+logger = logging.getLogger(__name__)
+
+
+# Jupyter Book 1 always loads sphinx-thebe, which puts thebe's settings (a script pointing at unpkg.com, and
+# inline scripts in every page's content) on every page even with launch_buttons.thebe false
+# (jupyter-book/jupyter-book#1014, #1603). Thebe stays off (make check enforces it), so they are dropped.
+def _is_thebe_script(script) -> bool:
+    body = str(getattr(script, "attributes", {}).get("body", ""))
+    return str(getattr(script, "filename", "") or "").startswith("sphinx-thebe") or "THEBE_JS_URL" in body
+
+
+def _without_thebe_nodes(app: Sphinx, doctree, docname) -> None:
+    from docutils import nodes
+
+    for node in list(doctree.findall(nodes.raw)):
+        text = node.astext().strip()
+        if text.startswith('<script type="text/x-thebe-config">') or text.startswith("<script>kernelName ="):
+            node.parent.remove(node)
+
+
+def _on_doctree_read(app: Sphinx, doctree) -> None:
+    visibility.check_doctree(app, doctree)
+    outputs.check_doctree(app, doctree)
+
+
+def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if "script_files" in context:
+        context["script_files"][:] = [s for s in context["script_files"] if not _is_thebe_script(s)]
+    body, problems = page_policy.police_body(context.get("body", ""))
+    if problems:
+        context["body"] = body
+        source = app.env.doc2path(pagename, False) if pagename in app.env.found_docs else pagename
+        for problem in dict.fromkeys(problems):
+            logger.warning(f"[reviewkit] {source}: {problem} (made inert in the page). Fix: remove it; chapters "
+                           "hold no raw HTML, and code cells display data with reviewkit.tables and charts",
+                           type="reviewkit", subtype="page_policy")
+
+
+def _on_build_finished(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for problem in csp.secure_site(Path(app.outdir)):
+        logger.warning(f"[reviewkit] {problem}", type="reviewkit", subtype="page_policy")
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_js_file("reviewkit-actions.js", loading_method="defer")
+    app.connect("doctree-read", _on_doctree_read)
+    app.connect("doctree-resolved", _without_thebe_nodes, priority=900)  # after sphinx-thebe adds them
+    app.connect("html-page-context", _on_html_page_context, priority=900)  # after every other handler
+    app.connect("build-finished", _on_build_finished, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

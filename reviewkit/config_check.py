@@ -107,7 +107,9 @@ def config_problems(config, lines: list[str], *, complete_book: bool = True) -> 
         value = block.get(key)
         if value in ([], "", {}):
             value = None
-        if value not in values:
+        # Compared with their types: YAML's 1 is not true, and a list is no allowed value at all.
+        if not any(value is allowed_value or (type(value) is type(allowed_value) and value == allowed_value)
+                   for allowed_value in values):
             shown = " or ".join(sorted(map(json.dumps, values - {None}))) or "nothing (remove the key)"
             state = "is not set" if value is None else f"is {json.dumps(value)}"
             problem([section, key], f"{section}.{key} {state}, but the book requires it so that {why}",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import markupsafe
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -37,7 +38,15 @@ def _on_doctree_read(app: Sphinx, doctree) -> None:
     outputs.check_doctree(app, doctree)
 
 
+# Configuration values the theme prints unescaped (pydata-sphinx-theme's navbar title, sphinx-book-theme's
+# author line, footer and announcement): make check rejects markup in them; here they become plain text anyway.
+SHOWN_CONFIG = ("docstitle", "author", "theme_extra_footer", "theme_announcement", "project", "copyright")
+
+
 def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    for key in SHOWN_CONFIG:
+        if isinstance(context.get(key), str):
+            context[key] = markupsafe.escape(context[key])
     if "script_files" in context:
         context["script_files"][:] = [s for s in context["script_files"] if not _is_thebe_script(s)]
     body, problems = page_policy.police_body(context.get("body", ""))

@@ -114,14 +114,16 @@ def element_problems(name: str, element: mystdoc.Element) -> list[Problem]:
 
 
 def text_problems(name: str, text: str, first_line: int = 1) -> list[Problem]:
-    problems, html_lines = [], set()
+    problems, html = [], {}
     for element in mystdoc.elements(text, first_line):
         if element.kind == "html":
-            if element.line in html_lines:
-                continue  # one report per line: '<b>' and '</b>' are one piece of markup
-            html_lines.add(element.line)
+            # One report per line, judged whole: '<a href=...>' and '</a>' are one piece of markup.
+            html.setdefault(element.line, mystdoc.Element("html", element.line, "", element.parents)).value += element.value
+        else:
+            problems += element_problems(name, element)
+    for element in html.values():
         problems += element_problems(name, element)
-    return problems
+    return sorted(problems, key=lambda p: p.line or 0)
 
 
 def check_chapters(chapters) -> list[Problem]:

@@ -71,6 +71,7 @@ def _inert(tag) -> None:
         tag["type"] = INERT_TYPE
     elif tag.name in EMBEDDING_TAGS | {"style", "link", "meta"}:
         tag.name = "template"  # inert: a <template>'s content is never rendered or run
+        tag.attrs = {}
 
 
 def police_body(body: str) -> tuple[str, list[str]]:

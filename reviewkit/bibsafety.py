@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 
-from pybtex.database import parse_string
+from functools import cache
+
+from pybtex.backends.html import Backend
+from pybtex.database.input.bibtex import Parser
 from pybtex.style.formatting.plain import Style
 
 from . import hygiene, urls
@@ -50,14 +53,28 @@ def entry_problems(entry, name: str, line: int) -> list[Problem]:
     return problems
 
 
+@cache
+def _formatter() -> tuple[Style, Backend]:
+    return Style(), Backend()  # building them scans every installed plugin: once per process
+
+
+@cache
+def _format_failure(raw: str) -> str | None:
+    """Why pybtex cannot format this entry (None: it can); cached per entry text."""
+    style, backend = _formatter()
+    try:
+        entries = Parser().parse_string(raw).entries
+        key = next(iter(entries))
+        style.format_entry(key, entries[key]).text.render(backend)
+    except Exception as error:  # noqa: BLE001 - pybtex raises many types; each is reported, not raised
+        return str(error) or type(error).__name__
+    return None
+
+
 def format_problem(raw: str, key: str, name: str, line: int) -> Problem | None:
     """Format the entry as the references page will; a failure is the problem the build would crash on."""
-    try:
-        entries = parse_string(raw, "bibtex").entries
-        entry = entries[next(iter(entries))]
-        Style().format_entry(key, entry).text.render_as("html")
-    except Exception as error:  # noqa: BLE001 - pybtex raises many types; each is reported, not raised
-        reason = str(error) or type(error).__name__
+    reason = _format_failure(raw)
+    if reason:
         return Problem(name, line, key, f"the references page cannot format this entry ({reason})",
                        "add the fields its entry type needs (an @article needs author, title, journal and year) "
                        "and check its LaTeX (balanced braces, valid accents)")

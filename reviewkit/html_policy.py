@@ -14,6 +14,8 @@ is rejected; the message names what the HTML would do, read with an HTML parser.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bs4 import BeautifulSoup, Comment
 
 from . import mystdoc, urls
@@ -113,7 +115,17 @@ def element_problems(name: str, element: mystdoc.Element) -> list[Problem]:
     return problems
 
 
+@lru_cache(maxsize=256)
+def _text_problems(name: str, text: str, first_line: int) -> tuple[Problem, ...]:
+    return tuple(_find_text_problems(name, text, first_line))
+
+
 def text_problems(name: str, text: str, first_line: int = 1) -> list[Problem]:
+    """Every problem of a MyST text (cached per text: make check and the build ask for the same chapters)."""
+    return list(_text_problems(name, text, first_line))
+
+
+def _find_text_problems(name: str, text: str, first_line: int) -> list[Problem]:
     problems, html = [], {}
     for element in mystdoc.elements(text, first_line):
         if element.kind == "html":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 
 from . import mystdoc
 from .problems import Problem
@@ -55,9 +56,10 @@ def cell_problems(name: str, cell: mystdoc.Directive) -> list[Problem]:
     return problems
 
 
+@lru_cache(maxsize=256)
+def chapter_problems(name: str, text: str) -> tuple[Problem, ...]:
+    return tuple(problem for cell in mystdoc.code_cells(text) for problem in cell_problems(name, cell))
+
+
 def check_chapters(chapters) -> list[Problem]:
-    problems = []
-    for chapter in chapters:
-        for cell in mystdoc.code_cells(chapter.text):
-            problems += cell_problems(chapter.name, cell)
-    return problems
+    return [problem for chapter in chapters for problem in chapter_problems(chapter.name, chapter.text)]

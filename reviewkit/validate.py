@@ -38,15 +38,17 @@ def _descriptor_with_references(skip: set[str]) -> dict:
     """The descriptor as frictionless validates it: references.bib's keys as a resource, and without the
     resources whose files cannot be read (they are reported already; reading them would only crash)."""
     descriptor = json.loads(json.dumps(schema.descriptor()))
-    keys = bibliography.keys() if paths.bibliography_path().is_file() else []
-    skip = skip | {schema.REFERENCES_RESOURCE}
-    descriptor["resources"] = [r for r in descriptor["resources"] if r.get("name") not in skip]
+    try:
+        keys = bibliography.keys() if paths.bibliography_path().is_file() else []
+        unchecked = skip
+    except inputs.Unreadable:  # reported by the bibliography's check; its keys cannot be compared
+        keys, unchecked = [], skip | {schema.REFERENCES_RESOURCE}
+    descriptor["resources"] = [r for r in descriptor["resources"] if r.get("name") not in skip | {schema.REFERENCES_RESOURCE}]
     for resource in descriptor["resources"]:
         # Match columns to fields by name ("equal": same set, any order), so problems name the column.
         resource["schema"]["fieldsMatch"] = "equal"
-        resource["schema"]["foreignKeys"] = [
-            fk for fk in resource["schema"].get("foreignKeys", [])
-            if fk["reference"]["resource"] not in skip - {schema.REFERENCES_RESOURCE}]
+        resource["schema"]["foreignKeys"] = [fk for fk in resource["schema"].get("foreignKeys", [])
+                                             if fk["reference"]["resource"] not in unchecked]
     descriptor["resources"].append({
         "name": schema.REFERENCES_RESOURCE,
         "profile": "tabular-data-resource",

@@ -11,6 +11,7 @@ from pathlib import Path
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
+BUILD_CELL = "# Added by the build"  # the cells reviewkit adds (see reviewkit.runtime, reviewkit.sphinxext)
 MAX_CELL_OUTPUT = 512 * 1024  # bytes of one cell's outputs; today's largest is a few KiB
 
 
@@ -23,7 +24,8 @@ def _first_line(cell: dict) -> str:
 
 def notebook_problems(notebook: dict, limit: int = MAX_CELL_OUTPUT) -> list[str]:
     problems = []
-    code_cells = [cell for cell in notebook.get("cells", []) if cell.get("cell_type") == "code"]
+    code_cells = [cell for cell in notebook.get("cells", []) if cell.get("cell_type") == "code"
+                  and BUILD_CELL not in "".join(cell.get("source", ""))]  # numbered as the author sees them
     for number, cell in enumerate(code_cells, start=1):
         where = f"code cell {number} ('{_first_line(cell)}')"
         outputs = cell.get("outputs", [])

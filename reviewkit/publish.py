@@ -71,12 +71,14 @@ def _run(command: list[str], log: Path, env: dict) -> int:
         return process.wait()
 
 
-def build(root: Path | None = None) -> int:
+def build(root: Path | None = None, *, complete_book: bool = True) -> int:
+    """Check, build in staging, publish on success; returns the exit status. ``complete_book=False`` is for
+    test builds of a few chapters (see reviewkit.check.run_checks); the command line always checks the whole."""
     from .check import run_checks
     from .problems import CheckFailed
 
     root = root or paths.root()
-    problems = run_checks()
+    problems = run_checks(complete_book=complete_book)
     if problems:
         print(CheckFailed(problems).report(), file=sys.stderr)
         print("\nmake book: FAILED before building (see above). The site in _build/html was not touched.",

@@ -18,6 +18,7 @@ from .html_policy import CONCEALING_CLASSES
 logger = logging.getLogger(__name__)
 OWN_CLASS = "reviewkit-source-check"
 CONCEALING_NODE_TYPES = {"dropdown_main", "details", "sd_tab_input", "only", "ifconfig"}
+CONCEALING_COMPONENTS = {"dropdown", "tab-set", "tab-item", "tab-content"}
 CONCEALING_BUILD_CLASSES = CONCEALING_CLASSES | {"sd-dropdown", "sd-tab-item", "sd-tab-content", "sd-d-none"}
 
 
@@ -29,6 +30,8 @@ def concealment(node: nodes.Element) -> str | None:
         if OWN_CLASS not in classes:
             if isinstance(parent, addnodes.only) or type(parent).__name__ in CONCEALING_NODE_TYPES:
                 return f"inside a {type(parent).__name__.replace('_main', '')} container"
+            if parent.get("design_component") in CONCEALING_COMPONENTS:  # sphinx-design, before its transforms
+                return f"inside a {parent['design_component']} container"
             hiding = sorted(classes & CONCEALING_BUILD_CLASSES)
             if hiding:
                 return f"inside a container with class '{hiding[0]}'"

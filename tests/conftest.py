@@ -156,3 +156,68 @@ alt.Chart(terms.assign(n=1), description="Injection test chart of terms", width=
     result = build(root)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return root / "_build" / "html"
+
+
+# ---------------------------------------------------------------- hostile input, every static check switched off
+HOSTILE_REFERENCE = """
+@misc{hostile2024script,
+  author = {Hostile, H},
+  title = {A reference whose url runs script},
+  year = {2024},
+  url = {javascript:window.__pwned='bib';alert('bib')},
+}
+"""
+
+HOSTILE_CHAPTER = """
+```{{code-cell}} ipython3
+:tags: [remove-cell]
+from IPython.display import HTML, display
+```
+
+# Hostile input
+
+Raw script: <script>window.__pwned = 'raw script'; alert('raw script')</script>
+
+<img src="x" onerror="window.__pwned = 'onerror'; alert('onerror')">
+
+<a id="hostile-link" href="javascript:window.__pwned='link';alert('link')">a javascript: link</a>
+
+<iframe src="https://evil.example/"></iframe>
+
+<div hidden>
+
+:::{{source-check}} {first}
+:::
+
+</div>
+
+::::{{dropdown}} More
+:::{{source-check}} {second}
+:::
+::::
+
+A reference whose url runs script {{cite}}`hostile2024script`.
+
+```{{code-cell}} ipython3
+display(HTML("<script>window.__pwned = 'output'; alert('output')</script><p id='hostile-output'>shown</p>"))
+```
+"""
+HOSTILE_TITLE = "<img src=x onerror=alert('title')> Hostile title"
+
+
+@pytest.fixture(scope="session")
+def hostile_build(tmp_path_factory):
+    """A partial build of hostile input with make check switched off (as if every static check had missed it):
+    the build's own defences must fail it, and whatever it wrote must be inert. Returns (root, result)."""
+    import csv as csv_module
+
+    root = copy_book(tmp_path_factory.mktemp("hostile") / "book")
+    with (root / "data" / "source_checks.csv").open(encoding="utf-8") as handle:
+        first, second = [row["check_id"] for row in csv_module.DictReader(handle)][:2]
+    (root / "references.bib").write_text((root / "references.bib").read_text() + HOSTILE_REFERENCE)
+    entry = write_chapter(root, "hostile", [], HOSTILE_CHAPTER.format(first=first, second=second))
+    partial_build(root, [entry])
+    config = root / "_config.yml"
+    text = config.read_text().replace('title: "', f'title: "{HOSTILE_TITLE} ', 1)
+    config.write_text(text + "    reviewkit_check_sources: false\n")
+    return root, build(root)

@@ -43,6 +43,7 @@ def test_hidden_and_conditional_containers():
     assert "'toggle'" in visibility.concealment(placed(nodes.container(classes=["toggle"])))
     assert "'sd-dropdown'" in visibility.concealment(placed(nodes.container(classes=["sd-dropdown"])))
     assert "'d-none'" in visibility.concealment(placed(nodes.container(), nodes.container(classes=["d-none"])))
+    assert "dropdown" in visibility.concealment(placed(nodes.container(design_component="dropdown")))
 
 
 def test_raw_html_before_the_box_could_wrap_it():

@@ -96,6 +96,13 @@ class Tab:
         self.page.on("request", lambda r: self.foreign.append(r.url)
                      if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        # Every Content-Security-Policy violation of each page, from its first byte (see reviewkit/csp.py).
+        self.page.add_init_script("window.__cspViolations = []; document.addEventListener("
+                                  "'securitypolicyviolation', e => window.__cspViolations.push("
+                                  "e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '')));")
+
+    def csp_violations(self) -> list[str]:
+        return self.page.evaluate("window.__cspViolations")
 
     def open(self, url: str, width: int = DESKTOP) -> "Tab":
         self.errors.clear(), self.foreign.clear(), self.dialogs.clear()
@@ -136,6 +143,21 @@ def wait_until(tab: Tab, condition: str, timeout: int = 5000) -> None:
         pass
 
 
+# Is a finding really seen? It has a size, CSS does not hide it (display, visibility, opacity, content-visibility,
+# on it or an ancestor), and at its centre it is what the reader sees, not covered or clipped away.
+VISIBLE = """el => {
+    el.scrollIntoView({block: 'center'});
+    const box = el.getBoundingClientRect();
+    if (box.width < 1 || box.height < 1) return 'has no size';
+    if (!el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) return 'is hidden by CSS';
+    const x = Math.min(Math.max(box.left + box.width / 2, 0), window.innerWidth - 1);
+    const y = Math.min(Math.max(box.top + Math.min(box.height / 2, 20), 0), window.innerHeight - 1);
+    const top = document.elementFromPoint(x, y);
+    if (!top || !(el === top || el.contains(top))) return 'is covered or clipped (' + (top && top.tagName) + ')';
+    return '';
+}"""
+
+
 OVERFLOW = """() => {
     const limit = document.documentElement.clientWidth;
     const wide = [];
@@ -170,6 +192,8 @@ def test_page(tab, base_url, site, name):
     tab.settled()
     assert tab.errors == []
     assert tab.foreign == [], "no request may leave 127.0.0.1"
+    assert tab.page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
+    assert tab.csp_violations() == [], "the page's own scripts and styles all pass its policy"
 
     violations = Axe().run(tab.page).response["violations"]
     assert [(v["id"], v["impact"], len(v["nodes"])) for v in violations if v["impact"] in ("serious", "critical")] == []
@@ -183,8 +207,7 @@ def test_page(tab, base_url, site, name):
         box = boxes.nth(index)
         check_id = box.get_attribute("id").removeprefix("source-check-").upper()
         assert not statuses.is_compact(checks[check_id]["status"]), f"{check_id} agrees with its source: compact"
-        box.scroll_into_view_if_needed()
-        assert box.is_visible(), check_id
+        assert box.evaluate(VISIBLE) == "", f"source check {check_id} {box.evaluate(VISIBLE)}"
         text = words(box.inner_text())
         assert words(checks[check_id]["primary_source_value"]) in text and checks[check_id]["status"] in text
 
@@ -192,6 +215,7 @@ def test_page(tab, base_url, site, name):
     for index in range(marks.count()):
         mark = marks.nth(index)
         check = checks[mark.get_attribute("id").removeprefix("source-check-").upper()]
+        assert mark.evaluate(VISIBLE) == "", f"the mark of {mark.get_attribute('id')} {mark.evaluate(VISIBLE)}"
         finding = mark.locator(".reviewkit-source-check-body")
         assert finding.is_hidden()
         summary = mark.locator("summary")

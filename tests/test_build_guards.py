@@ -84,8 +84,8 @@ def test_only_described_files_are_published_and_nothing_else_stays(book, tmp_pat
     (book / "data" / "notes.txt").write_text("not described\n")
     publish.publish_data(site)
     published = {path.name for path in (site / "data").iterdir()}
-    from reviewkit import schema
-    assert published == {"datapackage.json"} | {r["path"] for r in schema.resources()}
+    from reviewkit import data_export, schema
+    assert published == {"datapackage.json", data_export.REFERENCES_FILE} | {r["path"] for r in schema.resources()}
 
 
 def test_publishing_swaps_the_whole_site(tmp_path):

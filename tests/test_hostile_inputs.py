@@ -456,7 +456,3 @@ def test_the_command_line_reports_unparseable_files_without_a_traceback(book, na
     assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
     assert expect.file in result.stderr and "fix:" in result.stderr
 
-
-def test_the_count_of_bad_inputs_is_reported():
-    # The suite's tally of distinct bad inputs make check is tried on (reported in the pull request).
-    assert len(BAD_INPUTS) == len(set(BAD_INPUTS)) >= 60

@@ -47,6 +47,14 @@ def hidden_characters_message(text: str) -> str | None:
             f"{', '.join(names)} (first at character {found[0][0] + 1})")
 
 
+def without_hidden(text: str) -> str:
+    """``text`` without the characters hidden_characters finds (a line break becomes a space). For metadata
+    fetched from outside (titles, author lists), where an invisible character carries no meaning: clearly
+    safe to drop, and the cell then passes `make check`. Never used on the book's own figures."""
+    found = {position for position, _ in hidden_characters(text.replace("\n", " "))}
+    return "".join(char for position, char in enumerate(text.replace("\n", " ")) if position not in found)
+
+
 HIDDEN_FIX = ("delete the character (retype the cell if unsure): control, bidi and zero-width characters "
               "make the shown text differ from the stored one")
 

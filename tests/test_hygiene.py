@@ -96,3 +96,11 @@ def test_local_urls(url, local):
                                      ("javascript:alert(1)", False), ("https:relative", False), ("www.x.org", False)])
 def test_web_urls(url, ok):
     assert urls.is_web_url(url) is ok
+
+
+def test_fetched_metadata_loses_its_invisible_characters():
+    from reviewkit.watch.records import Record
+
+    record = Record(sources=["pubmed"], title="Bispecific\u00ad antibody\u200b-armed\nT cells\u202e", doi=" 10.1/x\u200b")
+    assert (record.title, record.doi) == ("Bispecific antibody-armed T cells", "10.1/x")
+    assert hygiene.hidden_characters(record.title) == []

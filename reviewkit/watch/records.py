@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .. import hygiene
+
 SOURCE_ORDER = ("sweep", "pubmed", "europepmc", "ctgov")
 NCT_PATTERN = re.compile(r"^NCT\d{8}$")
 
@@ -49,6 +51,13 @@ class Record:
     nct_id: str = ""
     other_id: str = ""  # e.g. a Europe PMC preprint id (PPR...), used only when nothing better exists
     extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Fetched text goes into data/ cells: drop invisible and direction-changing characters (reviewkit.hygiene).
+        for name in ("title", "authors", "journal", "year", "doi", "pmid", "nct_id", "other_id"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, hygiene.without_hidden(value).strip())
 
     def keys(self) -> set[str]:
         keys = set()

@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 SITE = BUILD / "html"
 BIN = Path(sys.executable).parent
+# Copies reduced to a few chapters carry `reviewkit_partial_build`; make check refuses that flag unless the test
+# suite says the copy is its own (a committed flag would let a finding go unshown).
+os.environ.setdefault("REVIEWKIT_ALLOW_PARTIAL_BUILD", "1")
 COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", "*.egg-info")
 
 

@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -38,8 +37,7 @@ tables.show(terms, table="glossary", caption="Terms")
 
 def staged_build(root: Path) -> subprocess.CompletedProcess:
     """`make book`'s build (reviewkit build: check, stage, publish on success) of a partial copy."""
-    code = "import sys; from reviewkit.publish import build; sys.exit(build(complete_book=False))"
-    return subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=900,
+    return subprocess.run([str(BIN / "reviewkit"), "build"], cwd=root, capture_output=True, text=True, timeout=900,
                           env={**os.environ, "REVIEWKIT_ROOT": str(root), "PYTHONDONTWRITEBYTECODE": "1"})
 
 

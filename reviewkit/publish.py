@@ -24,6 +24,8 @@ FLAGS = ("--warningiserror", "--nitpick", "--keep-going")
 STAGING = Path("_build") / ".staging"
 INCOMPLETE = "build-incomplete"  # present while a build runs and after one failed
 REPORT = "reviewkit-build.json"
+# What the build writes beside the site: the build report, and the print document the PDF is made from.
+ARTIFACTS = (REPORT, ".reviewkit-print")
 
 
 def staging_dir(root: Path) -> Path:
@@ -104,8 +106,10 @@ def build(root: Path | None = None, *, complete_book: bool = True) -> int:
               "problem above is fixed.", file=sys.stderr)
         return status or 1
     _replace(built / "html", root / "_build" / "html")
-    for name in (REPORT,):
-        if (built / name).is_file():
+    for name in ARTIFACTS:  # beside the site, as a plain `jupyter-book build` leaves them
+        if (built / name).is_dir():
+            _replace(built / name, root / "_build" / name)
+        elif (built / name).is_file():
             shutil.copy2(built / name, root / "_build" / name)
     shutil.copy2(log, root / "_build" / "build.log")
     (root / "_build" / "failed-build.log").unlink(missing_ok=True)

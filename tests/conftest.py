@@ -27,7 +27,8 @@ COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", "
 
 # A test that uses one of these fixtures must carry the marker, so that `make unit` (which deselects the
 # markers) never builds, never needs _build/html and never starts Chromium.
-MARKER_OF_FIXTURE = {"site": "site", "build_report": "site", "injected_site": "build", "browser": "browser"}
+MARKER_OF_FIXTURE = {"site": "site", "build_report": "site", "injected_site": "build", "hostile_build": "build",
+                     "browser": "browser"}
 
 
 def pytest_collection_modifyitems(config, items):

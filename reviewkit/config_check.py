@@ -34,7 +34,7 @@ HONESTY = {
 FORBIDDEN_SPHINX = {
     "nb_execution_mode", "nb_execution_raise_on_error", "nb_execution_allow_errors", "nb_output_stderr",
     "nb_execution_excludepatterns", "suppress_warnings", "nitpick_ignore", "nitpick_ignore_regex",
-    "myst_suppress_warnings", "html_js_files", "reviewkit_check_sources",
+    "myst_suppress_warnings", "html_js_files", "reviewkit_check_sources", "reviewkit_live_reload",
 }
 THIRD_PARTY = [("launch_buttons", key) for key in ("binderhub_url", "jupyterhub_url", "colab_url", "deepnote_url")] + [
     ("html", "analytics"), ("html", "comments")]

@@ -47,20 +47,32 @@ DIRECTIVES = {
 }
 
 
-def policy(script_hashes: list[str]) -> str:
+def policy(script_hashes: list[str], live_reload: str = "") -> str:
     directives = {key: list(values) for key, values in DIRECTIVES.items()}
     directives["script-src"] += [f"'sha256-{digest}'" for digest in sorted(set(script_hashes))]
+    if live_reload:
+        directives["script-src"].append(f"'sha256-{_sha256(live_reload_script(live_reload))}'")
+        directives["connect-src"].append(f"ws://{live_reload}")
     return "; ".join(f"{key} {' '.join(values)}" for key, values in directives.items())
+
+
+def _sha256(text: str) -> str:
+    return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+def live_reload_script(address: str) -> str:
+    """The text of the script sphinx-autobuild (`make serve`) appends to every page it serves from ``address``
+    (host:port). `make serve` tells the build its address, and only then does the policy allow that one script,
+    which reloads the page when the server says it was rebuilt."""
+    from sphinx_autobuild.middleware import web_socket_script
+
+    return web_socket_script(address).split("<script>", 1)[1].rsplit("</script>", 1)[0]
 
 
 def inline_script_hashes(html: str) -> list[str]:
     """sha256 (base64) of every executable inline script, over its exact text as the browser sees it."""
-    hashes = []
-    for script in BeautifulSoup(html, "html.parser").find_all("script", src=False):
-        if str(script.get("type", "")).strip().lower() in EXECUTABLE_TYPES:
-            text = script.string or ""
-            hashes.append(base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii"))
-    return hashes
+    return [_sha256(script.string or "") for script in BeautifulSoup(html, "html.parser").find_all("script", src=False)
+            if str(script.get("type", "")).strip().lower() in EXECUTABLE_TYPES]
 
 
 def _without_theme_handlers(html: str) -> str:
@@ -69,10 +81,10 @@ def _without_theme_handlers(html: str) -> str:
     return html
 
 
-def secure_page(html: str) -> str:
+def secure_page(html: str, live_reload: str = "") -> str:
     """The page with the theme's handlers moved to data attributes and the policy as the head's first tag."""
     html = META.sub("", _without_theme_handlers(html))
-    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(inline_script_hashes(html))}" />\n'
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(inline_script_hashes(html), live_reload)}" />\n'
     charset = CHARSET.search(html)
     if charset:
         return html[:charset.end()] + tag + html[charset.end():]
@@ -82,14 +94,14 @@ def secure_page(html: str) -> str:
     return html[:end] + tag + html[end:]
 
 
-def secure_site(outdir: Path) -> list[str]:
+def secure_site(outdir: Path, live_reload: str = "") -> list[str]:
     """Secure every page of the site in place; return what the page policy still finds, page by page."""
     problems = []
     for page in sorted(outdir.rglob("*.html")):
         relative = page.relative_to(outdir).as_posix()
         if relative.startswith(("_static/", "_sources/")):
             continue
-        html = secure_page(page.read_text(encoding="utf-8"))
+        html = secure_page(page.read_text(encoding="utf-8"), live_reload)
         page.write_text(html, encoding="utf-8")
         problems += [f"{relative}: {problem}" for problem in page_policy.page_problems(html)]
     return problems

@@ -62,11 +62,13 @@ def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree)
 def _on_build_finished(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    for problem in csp.secure_site(Path(app.outdir)):
+    for problem in csp.secure_site(Path(app.outdir), app.config.reviewkit_live_reload):
         logger.warning(f"[reviewkit] {problem}", type="reviewkit", subtype="page_policy")
 
 
 def setup(app: Sphinx) -> dict:
+    # host:port of `make serve` (sphinx-autobuild), given on its command line: its reload script is allowed.
+    app.add_config_value("reviewkit_live_reload", "", "html")
     app.add_js_file("reviewkit-actions.js", loading_method="defer")
     app.connect("doctree-read", _on_doctree_read)
     app.connect("doctree-resolved", _without_thebe_nodes, priority=900)  # after sphinx-thebe adds them

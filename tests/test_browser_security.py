@@ -87,3 +87,26 @@ def test_no_injected_script_runs_on_any_page_of_a_hostile_build(tab, hostile_bui
         assert tab.page.locator("a[href^='javascript:' i]").count() == 0
     finally:
         server.shutdown()
+
+
+@pytest.mark.site
+def test_make_serves_reload_script_runs_under_the_policy(tab, site, tmp_path):
+    """`make serve` (sphinx-autobuild) appends a reload script to every page; built for it, the policy allows
+    exactly that script."""
+    from sphinx_autobuild.middleware import web_socket_script
+
+    from reviewkit import csp
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    page_path = copy / f"{PAGES[1]}.html"
+    page_path.write_text(csp.secure_page(page_path.read_text(encoding="utf-8"), "127.0.0.1:8000")
+                         + web_socket_script("127.0.0.1:8000"), encoding="utf-8")
+    server = serve(copy)
+    try:
+        tab.open(f"{url_of(server)}/{PAGES[1]}.html")
+        tab.settled()
+        assert tab.page.evaluate("typeof ws") == "object", "the reload script ran"
+        assert tab.csp_violations() == []
+    finally:
+        server.shutdown()

@@ -177,3 +177,13 @@ def test_securing_twice_gives_the_same_page():
 def test_a_page_without_head_gets_the_policy_first():
     page = csp.secure_page('<meta http-equiv="Refresh" content="0; url=chapters/index.html" />')
     assert page.startswith('<meta http-equiv="Content-Security-Policy"')
+
+
+def test_make_serves_reload_script_is_allowed_only_when_its_address_is_given():
+    from sphinx_autobuild.middleware import web_socket_script
+
+    served_script = BeautifulSoup(web_socket_script("127.0.0.1:8000"), "html.parser").script.string
+    reload_hash = f"'sha256-{base64.b64encode(hashlib.sha256(served_script.encode()).digest()).decode()}'"
+    assert reload_hash in csp.secure_page(PAGE, "127.0.0.1:8000") and "ws://127.0.0.1:8000" in csp.secure_page(
+        PAGE, "127.0.0.1:8000")
+    assert reload_hash not in csp.secure_page(PAGE) and "ws://" not in csp.secure_page(PAGE)

@@ -35,6 +35,7 @@ FORBIDDEN_SPHINX = {
     "nb_execution_mode", "nb_execution_raise_on_error", "nb_execution_allow_errors", "nb_output_stderr",
     "nb_execution_excludepatterns", "suppress_warnings", "nitpick_ignore", "nitpick_ignore_regex",
     "myst_suppress_warnings", "html_js_files", "reviewkit_check_sources", "reviewkit_live_reload",
+    "nb_render_plugin",
 }
 THIRD_PARTY = [("launch_buttons", key) for key in ("binderhub_url", "jupyterhub_url", "colab_url", "deepnote_url")] + [
     ("html", "analytics"), ("html", "comments")]

@@ -33,9 +33,10 @@ def _without_thebe_nodes(app: Sphinx, doctree, docname) -> None:
             node.parent.remove(node)
 
 
-def _on_doctree_read(app: Sphinx, doctree) -> None:
-    visibility.check_doctree(app, doctree)
-    outputs.check_doctree(app, doctree)
+def _on_config_inited(app: Sphinx, config) -> None:
+    # Every chapter's executed notebook is judged whole (reviewkit.outputs); a value from _config.yml would
+    # switch that off, so the build sets it (make check rejects one there).
+    config.nb_render_plugin = outputs.RENDER_PLUGIN
 
 
 # Configuration values the theme prints unescaped (pydata-sphinx-theme's navbar title, sphinx-book-theme's
@@ -70,7 +71,8 @@ def setup(app: Sphinx) -> dict:
     # host:port of `make serve` (sphinx-autobuild), given on its command line: its reload script is allowed.
     app.add_config_value("reviewkit_live_reload", "", "html")
     app.add_js_file("reviewkit-actions.js", loading_method="defer")
-    app.connect("doctree-read", _on_doctree_read)
+    app.connect("config-inited", _on_config_inited)
+    app.connect("doctree-read", visibility.check_doctree)
     app.connect("doctree-resolved", _without_thebe_nodes, priority=900)  # after sphinx-thebe adds them
     app.connect("html-page-context", _on_html_page_context, priority=900)  # after every other handler
     app.connect("build-finished", _on_build_finished, priority=900)

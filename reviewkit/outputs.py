@@ -8,9 +8,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sphinx.util import logging
+from myst_nb.core.render import NbElementRenderer
 
-logger = logging.getLogger(__name__)
+from . import paths
+
+RENDER_PLUGIN = "reviewkit"  # its name in pyproject.toml's [project.entry-points."myst_nb.renderers"]
 BUILD_CELL = "# Added by the build"  # the cells reviewkit adds (see reviewkit.runtime, reviewkit.sphinxext)
 MAX_CELL_OUTPUT = 512 * 1024  # bytes of one cell's outputs; today's largest is a few KiB
 
@@ -43,13 +45,16 @@ def notebook_problems(notebook: dict, limit: int = MAX_CELL_OUTPUT) -> list[str]
     return problems
 
 
-def check_doctree(app, doctree) -> None:
-    from myst_nb.sphinx_ext import OUTPUT_FOLDER
+class OutputsRenderer(NbElementRenderer):
+    """myst-nb's renderer, which also judges the whole executed notebook once it is rendered.
 
-    docname = app.env.docname
-    executed = Path(app.outdir).parent / OUTPUT_FOLDER / f"{docname}.ipynb"
-    if not executed.is_file() or executed.stat().st_mtime < getattr(app, "reviewkit_started", 0) - 1:
-        return  # not a notebook, or not re-read in this build
-    chapter = app.env.doc2path(docname, False)
-    for problem in notebook_problems(json.loads(executed.read_text(encoding="utf-8"))):
-        logger.warning(f"[reviewkit] {chapter}: {problem}", location=docname, type="reviewkit", subtype="outputs")
+    myst-nb's `render_plugin` hook (entry point `myst_nb.renderers`, see pyproject.toml) is the one place that
+    sees the notebook as executed or taken from the cache, removed cells included; reviewkit.hardening
+    makes the build use it.
+    """
+
+    def render_nb_finalise(self, metadata: dict) -> None:
+        super().render_nb_finalise(metadata)
+        chapter = paths.relative(Path(self.renderer.document["source"]))
+        for problem in notebook_problems(self.renderer.nb_client.notebook):
+            self.logger.warning(f"[reviewkit] {chapter}: {problem}", subtype="reviewkit_outputs")

@@ -7,7 +7,7 @@ import pytest
 import vl_convert
 from sphinx.errors import ExtensionError
 
-from reviewkit import sphinxext
+from reviewkit import vega_bundle as sphinxext
 
 
 def test_a_vega_lite_version_the_bundle_lacks_stops_the_build_with_the_fix(tmp_path, monkeypatch):

@@ -1,0 +1,138 @@
+"""Data-aware rebuilds: a chapter's declared ``data_files`` (and the toolkit's own code) are hashed; a changed
+hash makes Sphinx re-read the chapter, and the hashes go into a hidden cell so the execution cache misses
+exactly when an input changed (and hits again when it is reverted). Also keeps, per document, where each
+source check is shown, so the audit table can link to it and a check shown nowhere fails the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from . import __version__, paths, runtime
+from .chapters import Chapter
+
+logger = logging.getLogger(__name__)
+PACKAGE_DIR = Path(__file__).resolve().parent
+TOOLKIT_INPUT = "reviewkit (toolkit code)"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@cache
+def toolkit_hash() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def input_hashes(declared: list[str], executable: bool) -> dict[str, str]:
+    hashes = {}
+    for relative in [*declared, *(runtime.IMPLICIT_INPUTS if executable else ())]:
+        path = paths.root() / relative
+        hashes[relative] = _sha256(path) if path.is_file() else "missing"
+    if executable:
+        hashes[TOOLKIT_INPUT] = toolkit_hash()
+    return hashes
+
+
+def _current_hashes(recorded: dict[str, str]) -> dict[str, str]:
+    declared = [name for name in recorded if name != TOOLKIT_INPUT]
+    return input_hashes(declared, TOOLKIT_INPUT in recorded)
+
+
+def _inputs_cell(chapter: str, hashes: dict[str, str]) -> str:
+    return (
+        "\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
+        "# Added by the build: the content hashes of this chapter's inputs make the execution cache key\n"
+        "# depend on its data; the call checks that the chapter read no undeclared data file.\n"
+        "import reviewkit.runtime\n"
+        f"reviewkit.runtime.verify_inputs({chapter!r}, {json.dumps(hashes, sort_keys=True)})\n"
+        "```\n"
+    )
+
+
+def _on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
+    path = Path(app.env.doc2path(docname))
+    chapter = Chapter(path, source[0].replace("\r\n", "\n"))
+    hashes = input_hashes(chapter.data_files, chapter.has_code_cells)
+    app.env.reviewkit_inputs = getattr(app.env, "reviewkit_inputs", {})
+    app.env.reviewkit_inputs[docname] = hashes
+    if chapter.has_code_cells:
+        source[0] = runtime.with_watch_cell(source[0]).rstrip("\n") + _inputs_cell(chapter.name, hashes)
+
+
+def _on_env_get_outdated(app, env, added, changed, removed) -> list[str]:
+    if getattr(env, "reviewkit_toolkit", None) != toolkit_hash():
+        # The toolkit renders every page (tables, boxes, scripts): a new version re-reads them all.
+        env.reviewkit_toolkit = toolkit_hash()
+        logger.info("[reviewkit] toolkit changed, re-reading every page")
+        return sorted(env.found_docs - set(removed))
+    recorded = getattr(env, "reviewkit_inputs", {})
+    stale = []
+    for docname, hashes in recorded.items():
+        if docname in removed or docname in changed or docname not in env.found_docs:
+            continue
+        if _current_hashes(hashes) != hashes:
+            stale.append(docname)
+    if stale:
+        logger.info(f"[reviewkit] inputs changed, re-reading: {', '.join(sorted(stale))}")
+    return stale
+
+
+def _on_env_purge_doc(app, env, docname) -> None:
+    getattr(env, "reviewkit_inputs", {}).pop(docname, None)
+    placements = getattr(env, "reviewkit_source_check_docs", {})
+    for check_id in [c for c, d in placements.items() if d == docname]:
+        del placements[check_id]
+    getattr(env, "reviewkit_source_check_table_docs", set()).discard(docname)
+
+
+def _on_env_merge_info(app, env, docnames, other) -> None:
+    inputs = env.__dict__.setdefault("reviewkit_inputs", {})
+    inputs.update({doc: h for doc, h in getattr(other, "reviewkit_inputs", {}).items() if doc in docnames})
+    placements = env.__dict__.setdefault("reviewkit_source_check_docs", {})
+    placements.update({check: doc for check, doc in getattr(other, "reviewkit_source_check_docs", {}).items()
+                       if doc in docnames})
+    env.__dict__.setdefault("reviewkit_source_check_table_docs", set()).update(
+        getattr(other, "reviewkit_source_check_table_docs", set()))
+
+
+def _on_env_get_updated(app, env) -> list[str]:
+    # The audit table links to wherever each check is shown, so it is rewritten on every build.
+    return sorted(getattr(env, "reviewkit_source_check_table_docs", set()))
+
+
+def _on_env_check_consistency(app, env) -> None:
+    from .audit import source_check_rows
+
+    if app.config.reviewkit_partial_build:
+        return
+    placements = getattr(env, "reviewkit_source_check_docs", {})
+    for check_id, (_, row) in sorted(source_check_rows().items()):
+        if check_id not in placements:
+            logger.warning(
+                f"[reviewkit] source check {check_id} ({row['status']}: {row['claim']}) is shown in no chapter. "
+                f"Fix: add ':::{{source-check}} {check_id}' right after the claim in its chapter "
+                f"(section {row['review_section']} of the review); a finding may not be hidden.",
+                type="reviewkit", subtype="source_check")
+
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("env-get-updated", _on_env_get_updated)
+    app.connect("env-check-consistency", _on_env_check_consistency)
+    app.connect("source-read", _on_source_read)
+    app.connect("env-get-outdated", _on_env_get_outdated)
+    app.connect("env-purge-doc", _on_env_purge_doc)
+    app.connect("env-merge-info", _on_env_merge_info)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

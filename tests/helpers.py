@@ -6,6 +6,16 @@ import csv
 import io
 from pathlib import Path
 
+# One well-formed BibTeX entry, the starting point of the bibliography tests' bad variants.
+BIBTEX_ENTRY = """@article{lum2015targeted,
+  author = {Lum, L G and others},
+  title = {Targeted {T}-cell therapy},
+  journal = {Clin Cancer Res},
+  year = {2015},
+  doi = {10.1158/1078-0432.CCR-14-2280},
+}
+"""
+
 
 def read_rows(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))

@@ -1,15 +1,9 @@
 from pathlib import Path
 
+from helpers import BIBTEX_ENTRY
 from reviewkit import bibliography
 
-GOOD = """@article{lum2015targeted,
-  author = {Lum, L G and others},
-  title = {Targeted {T}-cell therapy},
-  journal = {Clin Cancer Res},
-  year = {2015},
-  doi = {10.1158/1078-0432.CCR-14-2280},
-}
-"""
+GOOD = BIBTEX_ENTRY
 
 
 def lint(tmp_path: Path, text: str):

@@ -32,13 +32,11 @@ def source_check_rows() -> dict[str, tuple[int, dict]]:
     path = paths.data_dir() / "source_checks.csv"
     if not path.is_file():
         return {}
-    header, rows = inputs.read_csv(path)  # raises inputs.Unreadable, with the line, for a broken file
+    header, rows = inputs.read_records(path)  # raises inputs.Unreadable, with the line, for a broken file
     missing = [column for column in COLUMNS_READ if column not in header]
     if missing:
         raise inputs.Unreadable(Problem(paths.relative(path), 1, missing[0],
                                         f"column '{missing[0]}' is missing from the header (it was renamed or deleted)",
                                         "restore the column's name: the build reads it by name "
                                         "(see data/datapackage.json)"))
-    # A ragged row is reported by the validation; here its absent cells read as empty.
-    padded = ((line, dict(zip(header, cells + [""] * (len(header) - len(cells))))) for line, cells in rows)
-    return {row["check_id"]: (line, row) for line, row in padded}
+    return {row["check_id"]: (line, row) for line, row in rows}

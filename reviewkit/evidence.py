@@ -44,8 +44,7 @@ def result_text(row: pd.Series) -> str:
     if row["unit"] == "grade":
         value = f"grade {value}"
     if row["unit"] == "P value":
-        relation = row["relation"] if row["relation"] != "=" else "="
-        return f"P {relation} {value}"
+        return f"P {row['relation']} {value}"
     text = f"{RELATION_WORDS.get(row['relation'], row['relation'] + ' ')}{value}{UNIT_SUFFIX.get(row['unit'], ' ' + row['unit'])}"
     low, high = row.get("ci_low"), row.get("ci_high")
     if pd.notna(low) or pd.notna(high):

@@ -8,15 +8,13 @@ confident the sweep is, and quotes the figures exactly as the record states them
 
 from __future__ import annotations
 
-import csv
 import re
 
 from docutils import nodes
-from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from . import paths, schema
+from . import records, schema
 from .problems import Problem
 
 TABLE = "updates"
@@ -47,27 +45,14 @@ def anchor(update_id: str) -> str:
 
 def update_rows() -> dict[str, tuple[int, dict]]:
     """update_id -> (line in data/updates.csv, row), read as text (no kernel or validation needed)."""
-    try:
-        path = schema.resource_path(TABLE)
-    except KeyError:
+    if TABLE not in {resource["name"] for resource in schema.resources()}:
         return {}
-    if not path.is_file():
-        return {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return {row["update_id"]: (line, row) for line, row in enumerate(csv.DictReader(handle), start=2)}
+    return {row["update_id"]: (line, row) for line, row in records.rows(TABLE)}
 
 
 def data_references() -> set[str]:
     """BibTeX keys that data rows cite in a `reference` column (rendered as citations on the pages)."""
-    keys: set[str] = set()
-    for resource in schema.resources():
-        if not any(field["name"] == "reference" for field in resource["schema"]["fields"]):
-            continue
-        path = paths.data_dir() / resource["path"]
-        if path.is_file():
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                keys |= {row["reference"].strip() for row in csv.DictReader(handle) if (row.get("reference") or "").strip()}
-    return keys
+    return set(records.column_cells("reference"))
 
 
 def check_updates_shown(chapters, *, complete_book: bool = True) -> list[Problem]:
@@ -123,13 +108,9 @@ class EvidenceUpdate(SphinxDirective):
                 box += _paragraph("Figures as the source states them: ", row["values"])
             source = nodes.paragraph()
             source += nodes.strong(text="Source: ")
-            self.state.nested_parse(StringList([f"{{cite:p}}`{row['reference']}`"]), self.content_offset, source)
-            # nested_parse wraps the citation in a paragraph of its own: keep its inline content only.
-            inline = [child for para in list(source.findall(nodes.paragraph)) if para is not source for child in para.children]
-            for para in [p for p in source.findall(nodes.paragraph) if p is not source]:
-                para.parent.remove(para)
-            for child in inline:
-                source += child
+            citation, messages = self.parse_inline(f"{{cite:p}}`{row['reference']}`", lineno=self.lineno)
+            source += citation
+            source += messages
             source += nodes.Text(f" ({SOURCE_TYPE_LABELS[row['source_type']]}; published {row['date_published']}). ")
             source += nodes.Text(f"What was read: {row['what_was_read']}. ")
             confidence = row["confidence_note"] or row["confidence"]

@@ -136,6 +136,13 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return header, body
 
 
+def read_records(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """(header, [(line, row)...]) of a CSV read as by read_csv, each row a dict by column name; a ragged
+    row's absent cells read as empty (the validation reports the row)."""
+    header, rows = read_csv(path)
+    return header, [(line, dict(zip(header, cells + [""] * (len(header) - len(cells))))) for line, cells in rows]
+
+
 def _csv_problem(name: str, start: int, end: int, reason: str) -> Problem:
     if "field larger than field limit" in reason:
         return Problem(name, start, None, f"a cell in the row starting on this line is over "

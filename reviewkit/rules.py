@@ -9,12 +9,11 @@ the package validates cell by cell (`make check` reports cell errors first).
 
 from __future__ import annotations
 
-import csv
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import paths, schema
+from . import paths, records, schema
 from .problems import Problem
 
 Row = dict[str, str]
@@ -108,14 +107,6 @@ ROW_RULES = [
 RESULT_IDENTITY = ("study_id", "outcome", "arm", "population", "time_point", "comparison")
 
 
-def table_rows(name: str) -> Iterator[tuple[int, Row]]:
-    """(line, row) of a table, read as text (the rules run before any typed loading)."""
-    path = schema.resource_path(name)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for line, row in enumerate(csv.DictReader(handle), start=2):
-            yield line, {key: (value or "").strip() for key, value in row.items() if key is not None}
-
-
 def _file(name: str) -> str:
     return paths.relative(schema.resource_path(name))
 
@@ -124,10 +115,10 @@ def _result_problems() -> list[Problem]:
     names = {r["name"] for r in schema.resources()}
     if not {"clinical_results", "clinical_studies"} <= names:
         return []
-    studies = {row["study_id"]: row for _, row in table_rows("clinical_studies")}
+    studies = {row["study_id"]: row for _, row in records.rows("clinical_studies")}
     problems, seen = [], {}
     file = _file("clinical_results")
-    for line, row in table_rows("clinical_results"):
+    for line, row in records.rows("clinical_results"):
         identity = tuple(row.get(column, "") for column in RESULT_IDENTITY)
         if identity in seen:
             problems.append(Problem(file, line, "result_id",
@@ -164,7 +155,7 @@ def check() -> list[Problem]:
         if not rules or not schema.resource_path(resource["name"]).is_file():
             continue
         file = _file(resource["name"])
-        for line, row in table_rows(resource["name"]):
+        for line, row in records.rows(resource["name"]):
             for rule in rules:
                 found = rule.check(row)
                 if found:

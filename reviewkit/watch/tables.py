@@ -8,7 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .. import paths, schema
+from .. import records, schema
 
 
 def read(name: str) -> tuple[list[str], list[dict]]:
@@ -42,15 +42,8 @@ def append(name: str, header: list[str], rows: list[dict]) -> str:
 
 def registry_ids() -> list[str]:
     """Every registry id in the data: the cells of any column named registry_ids, split on ';'."""
-    found: set[str] = set()
-    for resource in schema.resources():
-        columns = [f["name"] for f in resource["schema"]["fields"] if f["name"] == "registry_ids"]
-        path = paths.data_dir() / resource["path"]
-        if not columns or not path.is_file():
-            continue
-        for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))):
-            found |= {part.strip().upper() for part in (row.get("registry_ids") or "").split(";") if part.strip()}
-    return sorted(found)
+    return sorted({part.strip().upper() for cell in records.column_cells("registry_ids")
+                   for part in cell.split(";") if part.strip()})
 
 
 def write_all(texts: dict[Path, str]) -> list[Path]:

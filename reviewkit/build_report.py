@@ -18,6 +18,7 @@ from .site_links import internal_link_problems
 
 logger = logging.getLogger(__name__)
 REPORT_NAME = "reviewkit-build.json"
+LINKS_MEMO = ".reviewkit-page-links.json"  # each page's anchors and links, by its content (reviewkit.page_memo)
 
 
 def _write_report(app: Sphinx) -> None:
@@ -43,7 +44,7 @@ def _on_build_finished(app: Sphinx, exception) -> None:
         return
     outdir = Path(app.outdir)
     publish_data(outdir)
-    for problem in internal_link_problems(outdir):
+    for problem in internal_link_problems(outdir, memo=outdir.parent / LINKS_MEMO):
         logger.warning(f"[reviewkit] broken internal link: {problem}", type="reviewkit", subtype="links")
     _write_report(app)
 
@@ -57,5 +58,7 @@ def _on_builder_inited(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _on_builder_inited)
-    app.connect("build-finished", _on_build_finished)
+    # Last: after the pages are secured (reviewkit.hardening, 900) and the PDF edition is printed (950), so the
+    # link check sees the site as it is published.
+    app.connect("build-finished", _on_build_finished, priority=990)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,7 +1,7 @@
 """``{change-log}``: the "What changed" page, generated from the evidence at each version (reviewkit.timeline).
 
 The history is read once per build, before any page (builder-inited): when it cannot be read the build
-stops with the commit and file named. The page is re-read on every build. Its links are resolved once
+stops with the commit and file named. The page is re-read when that history changed. Its links are resolved once
 every page has been read, to the place the book shows each row: the table row or source-check box that
 carries the row's anchor, else the page of a row it refers to, else a chapter that declares its CSV
 (narrowed by the row's own section or chapter column), else its table on the data page.
@@ -9,6 +9,7 @@ carries the row's anchor, else the page of a row it refers to, else a chapter th
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from docutils import nodes
@@ -179,8 +180,25 @@ def _resolve(app: Sphinx, doctree, fromdocname: str) -> None:
 
 
 def _on_env_get_outdated(app, env, added, changed, removed) -> list[str]:
-    # The history changes with every commit, tag and uncommitted edit: the page is always re-read.
+    # The page is re-read when the history it shows changed (a commit, a tag, an edit of the evidence);
+    # its links are re-resolved whenever where the book shows a row changed (_on_env_get_updated).
+    digest = hashlib.sha256(repr(app.reviewkit_timeline).encode("utf-8")).hexdigest()
+    if getattr(env, "reviewkit_timeline_digest", None) == digest:
+        return []
+    env.reviewkit_timeline_digest = digest
     return sorted(d for d in getattr(env, "reviewkit_changelog_docs", set()) if d in env.found_docs and d not in changed)
+
+
+def _on_env_get_updated(app, env) -> list[str]:
+    # The links go to wherever the book shows each row (see Places): rewritten when any of that moved.
+    from .rebuilds import rewritten_when_changed
+
+    citations = sorted((c.key, c.bibliography_key.docname, c.citation_id) for c in env.get_domain("cite").citations)
+    state = (sorted(getattr(env, "reviewkit_row_places", {}).items()),
+             sorted(getattr(env, "reviewkit_dictionary_docs", set())),
+             sorted((doc, title.astext()) for doc, title in env.titles.items()),
+             [(c.name, c.data_files) for c in chapters.all_chapters()], citations)
+    return rewritten_when_changed(env, "change-log", getattr(env, "reviewkit_changelog_docs", set()), state)
 
 
 def _on_env_purge_doc(app, env, docname) -> None:
@@ -205,6 +223,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", _on_doctree_read)
     app.connect("doctree-resolved", _resolve)
     app.connect("env-get-outdated", _on_env_get_outdated)
+    app.connect("env-get-updated", _on_env_get_updated)
     app.connect("env-purge-doc", _on_env_purge_doc)
     app.connect("env-merge-info", _on_env_merge_info)
     # env_version: bump when the shape of the data kept in the environment changes (a fresh read then).

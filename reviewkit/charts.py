@@ -9,29 +9,17 @@ non-HTML builders and notebook viewers.
 
 from __future__ import annotations
 
-import hashlib
-import html
-import json
-
 import altair as alt
 import pandas as pd
 import vl_convert
 
+from .chart_markup import CHART_CLASS, chart_html  # noqa: F401  (CHART_CLASS: the charts' markup)
+
 RENDERER = "reviewkit"
-CHART_CLASS = "reviewkit-chart"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 STATIC_WIDTH = 640  # width of the static SVG when the chart itself fills its container
-
-
-def json_for_html(value) -> str:
-    """JSON that is safe inside an HTML element: no character can end the element or open a tag."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, escape)
-    return text
 
 
 def static_svg(spec: dict) -> str:
@@ -39,21 +27,6 @@ def static_svg(spec: dict) -> str:
     if spec.get("width") == "container":
         spec["width"] = STATIC_WIDTH
     return vl_convert.vegalite_to_svg(spec)
-
-
-def chart_html(spec: dict) -> str:
-    description = spec.get("description")
-    if not description:
-        raise ValueError("every chart needs a text alternative: pass description='...' to the chart")
-    payload = json_for_html(spec)
-    chart_id = "chart-" + hashlib.sha256(payload.encode()).hexdigest()[:12]
-    label = html.escape(description, quote=True)
-    return (
-        f'<div class="{CHART_CLASS}" id="{chart_id}" role="figure" aria-label="{label}">'
-        f'<script type="application/json" class="reviewkit-chart-spec">{payload}</script>'
-        f'<p class="reviewkit-chart-fallback">{label}</p>'
-        "</div>"
-    )
 
 
 def _render(spec: dict, **_metadata) -> dict:

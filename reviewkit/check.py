@@ -2,13 +2,17 @@
 
 It never crashes: each check runs on its own, a file that cannot be read or parsed is one problem (see
 reviewkit.inputs), and the other files are still checked.
+
+The checks come in groups, each declaring the files it reads (``GROUPS``). A group that passed is remembered
+in _build by the content hash of those files and of the toolkit's code (reviewkit.check_memo), so `make check`,
+`make book` and the build itself check each state of the sources once, and an edit to one chapter's prose runs
+the chapter checks only. A group that found a problem is never remembered: it runs, and reports, every time.
 """
 
 from __future__ import annotations
 
-from . import (bibliography, chapters, config_check, html_policy, inputs, paths, reads, rules, statuses, validate,
-               versions)
-from .watch.screening_check import surveillance_problems
+from . import inputs, paths
+from .check_memo import CheckMemo
 from .problems import Problem
 
 UNFORESEEN_FIX = ("the file is malformed in a way no rule of make check names: compare it with the last commit "
@@ -25,7 +29,10 @@ def guarded(where: str, check, *args, **kwargs) -> list[Problem]:
         return [Problem(where, None, None, f"could not be checked ({type(error).__name__}: {error})", UNFORESEEN_FIX)]
 
 
+# Each group imports what it checks with: a build whose sources all passed before imports none of it.
 def _chapter_checks(complete_book: bool) -> list[Problem]:
+    from . import bibliography, chapters, html_policy, reads
+
     problems = guarded("_toc.yml", chapters.check_toc)
     if problems and all(p.field is None for p in problems):
         return problems  # _toc.yml itself is unreadable: no chapter list to check
@@ -73,19 +80,62 @@ def partial_build_configured() -> bool:
     return bool(((sphinx or {}).get("config") or {}).get("reviewkit_partial_build"))
 
 
-def run_checks(*, complete_book: bool = True) -> list[Problem]:
-    """All problems. ``complete_book=False`` (builds of a few chapters, in tests) skips the coverage rules
-    that only hold for the whole book: every entry cited, every source check shown."""
-    problems: list[Problem] = []
-    problems += guarded("_config.yml", config_check.check, complete_book=complete_book)
-    problems += guarded("references.bib", bibliography.lint)
-    problems += guarded("versions.yml", versions.lint)
-    package_problems = guarded("data/datapackage.json", validate.validate_package)
-    problems += package_problems
-    if not package_problems:  # the rules compare cells, so they need every cell valid first
+def _data_checks(complete_book: bool) -> list[Problem]:
+    from . import rules, statuses, validate
+    from .watch.screening_check import surveillance_problems
+
+    problems = guarded("data/datapackage.json", validate.validate_package)
+    if not problems:  # the rules compare cells, so they need every cell valid first
         problems += guarded("data", rules.check)
     problems += guarded("data/datapackage.json", statuses.problems)
     problems += guarded("data", surveillance_problems)
-    problems += _chapter_checks(complete_book)
+    return problems
+
+
+def _configuration_checks(complete_book: bool) -> list[Problem]:
+    from . import config_check
+
+    return guarded("_config.yml", config_check.check, complete_book=complete_book)
+
+
+def _bibliography_checks(complete_book: bool) -> list[Problem]:
+    from . import bibliography
+
+    return guarded("references.bib", bibliography.lint)
+
+
+def _versions_checks(complete_book: bool) -> list[Problem]:
+    from . import versions
+
+    return guarded("versions.yml", versions.lint)
+
+
+# name -> (the files the group reads, as glob patterns relative to the root; the group's checks).
+# The chapters named in _toc.yml are added to the chapter group's inputs wherever they live.
+GROUPS = {
+    "configuration": (("_config.yml", "Makefile", "_toc.yml"), _configuration_checks),
+    "bibliography": (("references.bib",), _bibliography_checks),
+    "versions": (("versions.yml", "CITATION.cff"), _versions_checks),
+    "data": (("data/**/*", "references.bib", "surveillance/**/*"), _data_checks),
+    "chapters": (("_toc.yml", "chapters/**/*", "references.bib", "data/**/*"), _chapter_checks),
+}
+
+
+def run_checks(*, complete_book: bool = True, groups: dict | None = None) -> list[Problem]:
+    """All problems. ``complete_book=False`` (builds of a few chapters, in tests) skips the coverage rules
+    that only hold for the whole book: every entry cited, every source check shown."""
+    memo = CheckMemo(paths.root(), complete_book)
+    problems: list[Problem] = []
+    for name, (patterns, run) in (groups or GROUPS).items():
+        fingerprint = memo.fingerprint(patterns, with_toc_files=name == "chapters")
+        if memo.passed(name, fingerprint):
+            continue
+        found = run(complete_book)
+        if found:
+            memo.forget(name)
+        else:
+            memo.record(name, fingerprint)
+        problems += found
+    memo.save()
     unique = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.field or "", p.message))
     return _without_consequences(unique)

@@ -26,8 +26,10 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from . import page_policy
+from .page_memo import PageMemo
 
 THEME_HANDLERS = {"window.print()": "print", "toggleFullScreen()": "fullscreen"}
+MEMO = ".reviewkit-secured-pages.json"  # beside the site (reviewkit.page_memo)
 META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*" />\n?')
 CHARSET = re.compile(r'<meta charset="utf-8"\s*/?>\n?', re.I)
 EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module", "text/ecmascript",
@@ -69,9 +71,10 @@ def live_reload_script(address: str) -> str:
     return web_socket_script(address).split("<script>", 1)[1].rsplit("</script>", 1)[0]
 
 
-def inline_script_hashes(html: str) -> list[str]:
+def inline_script_hashes(html: str | BeautifulSoup) -> list[str]:
     """sha256 (base64) of every executable inline script, over its exact text as the browser sees it."""
-    return [_sha256(script.string or "") for script in BeautifulSoup(html, "html.parser").find_all("script", src=False)
+    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "html.parser")
+    return [_sha256(script.string or "") for script in soup.find_all("script", src=False)
             if str(script.get("type", "")).strip().lower() in EXECUTABLE_TYPES]
 
 
@@ -83,25 +86,43 @@ def _without_theme_handlers(html: str) -> str:
 
 def secure_page(html: str, live_reload: str = "") -> str:
     """The page with the theme's handlers moved to data attributes and the policy as the head's first tag."""
+    return _secured(html, live_reload)[0]
+
+
+def _secured(html: str, live_reload: str) -> tuple[str, BeautifulSoup]:
+    """(the secured page, the page parsed): the policy tag aside, the parsed page is the secured page."""
     html = META.sub("", _without_theme_handlers(html))
-    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(inline_script_hashes(html), live_reload)}" />\n'
+    soup = BeautifulSoup(html, "html.parser")
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(inline_script_hashes(soup), live_reload)}" />\n'
     charset = CHARSET.search(html)
     if charset:
-        return html[:charset.end()] + tag + html[charset.end():]
+        return html[:charset.end()] + tag + html[charset.end():], soup
     head = re.search(r"<head[^>]*>\n?", html, re.I)
     # A page without <head> (the site root's redirect): the parser puts a leading <meta> into the head.
     end = head.end() if head else 0
-    return html[:end] + tag + html[end:]
+    return html[:end] + tag + html[end:], soup
 
 
 def secure_site(outdir: Path, live_reload: str = "") -> list[str]:
-    """Secure every page of the site in place; return what the page policy still finds, page by page."""
+    """Secure every page of the site in place; return what the page policy still finds, page by page.
+
+    A page left exactly as this step left it in an earlier build, with no problem then, is not read again
+    (reviewkit.page_memo); one with a problem is never recorded, so it is reported on every build."""
+    memo = PageMemo(outdir.parent / MEMO, salt=f"{policy([], live_reload)}|{live_reload}")
     problems = []
     for page in sorted(outdir.rglob("*.html")):
         relative = page.relative_to(outdir).as_posix()
         if relative.startswith(("_static/", "_sources/")):
             continue
-        html = secure_page(page.read_text(encoding="utf-8"), live_reload)
-        page.write_text(html, encoding="utf-8")
-        problems += [f"{relative}: {problem}" for problem in page_policy.page_problems(html)]
+        original = page.read_text(encoding="utf-8")
+        if memo.get(relative, original):
+            continue
+        html, soup = _secured(original, live_reload)
+        if html != original:
+            page.write_text(html, encoding="utf-8")
+        found = [f"{relative}: {problem}" for problem in page_policy.soup_problems(soup)]
+        if not found:
+            memo.put(relative, html)
+        problems += found
+    memo.save()
     return problems

@@ -7,12 +7,14 @@ from functools import cache
 
 import pandas as pd
 
-from . import paths, runtime, schema, validate
+from . import paths, runtime, schema
 from .problems import CheckFailed
 
 
 @cache
 def _validated(fingerprint: tuple) -> None:
+    from . import validate  # frictionless: only imported where the package is validated here
+
     problems = validate.validate_package()
     if problems:
         raise CheckFailed(problems)
@@ -24,9 +26,7 @@ def _fingerprint() -> tuple:
     return tuple((str(f), f.stat().st_mtime_ns if f.exists() else None) for f in files)
 
 
-# Set by the build once its pre-build check has passed: the chapters' kernels (which inherit the build's
-# environment) then skip validating the whole package again, once per chapter.
-VALIDATED_BY_BUILD = "REVIEWKIT_SOURCES_CHECKED"
+VALIDATED_BY_BUILD = runtime.VALIDATED_BY_BUILD
 
 
 def ensure_valid() -> None:

@@ -92,8 +92,19 @@ def versions_json(edition: versions.Edition) -> dict:
                           "path": f"v/{v.version}/"} for v in versions.released()]}
 
 
+def _on_write_started(app: Sphinx, builder) -> None:
+    # Pages were read, so pages will be written and the PDF most likely printed: Chromium starts now, while
+    # Sphinx writes (a build that read nothing starts it only if the PDF has to be printed after all).
+    if app.reviewkit_pdf and builder.format == "html" and getattr(app, "reviewkit_pages_read", False):
+        app.reviewkit_printer = pdf.Printer()
+
+
 def _on_build_finished(app: Sphinx, exception) -> None:
+    printer = getattr(app, "reviewkit_printer", None)
+    app.reviewkit_printer = None
     if exception is not None or app.builder.format != "html":
+        if printer is not None:
+            printer.cancel()
         return
     outdir = Path(app.outdir)
     edition = app.reviewkit_edition
@@ -104,7 +115,7 @@ def _on_build_finished(app: Sphinx, exception) -> None:
     authors = ", ".join(f"{a['familyName']} {a['givenName'][:1]}" for a in based_on.get("author", []))
     try:
         path, seconds = pdf.build(
-            outdir, outdir.parent / ".reviewkit-print", pdf_names(edition),
+            outdir, outdir.parent / ".reviewkit-print", pdf_names(edition), printer,
             title=app.config.html_title or app.config.project,
             edition=edition.label + ("" if edition.version else f" (built {time.strftime('%Y-%m-%d')})"),
             based_on=f"{authors}. {based_on.get('name')}. {based_on.get('isPartOf', {}).get('name', '')} "
@@ -120,6 +131,8 @@ def setup(app: Sphinx) -> dict:
     # Set false only where a PDF is not wanted at all; the default builds it whenever Chromium is there.
     app.add_config_value("reviewkit_pdf", True, "html")
     app.connect("config-inited", _on_config_inited)
+    app.connect("write-started", _on_write_started)
     app.connect("html-page-context", _on_html_page_context, priority=600)  # after the page dates (500)
-    app.connect("build-finished", _on_build_finished, priority=400)  # before the internal link check (500)
+    # After the pages are secured (900: the PDF's memo then sees each page as published), before the link check (990).
+    app.connect("build-finished", _on_build_finished, priority=950)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,7 +13,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from . import __version__, paths
-from .charts import CHART_CLASS
+from .chart_markup import CHART_CLASS, CHART_PATTERN
 from .rebuilds import TOOLKIT_INPUT
 
 
@@ -27,21 +27,16 @@ def _git_date(*files: str) -> str | None:
     return out or None
 
 
-CHART_PATTERN = re.compile(
-    r'(<div class="reviewkit-chart" id="(?P<id>chart-[0-9a-f]+)"[^>]*aria-label="(?P<label>[^"]*)">'
-    r'<script type="application/json" class="reviewkit-chart-spec">(?P<spec>.*?)</script>)', re.S)
-
-
 def _with_static_images(app: Sphinx, body: str, pathto) -> str:
     """A static SVG of every chart, shown to readers without JavaScript (and to crawlers)."""
-    from .charts import static_svg
-
     folder = Path(app.outdir) / "_static" / "charts"
     folder.mkdir(parents=True, exist_ok=True)
 
     def add_image(match: re.Match) -> str:
         target = folder / f"{match['id']}.svg"
         if not target.is_file():  # the id is a hash of the spec: an existing file is this chart
+            from .charts import static_svg  # altair and vl-convert: imported only to draw a new chart
+
             target.write_text(static_svg(json.loads(match["spec"])), encoding="utf-8")
         src = pathto(f"_static/charts/{match['id']}.svg", 1)
         return match.group(1) + f'<noscript><img class="reviewkit-chart-static" src="{src}" alt="{match["label"]}"/></noscript>'

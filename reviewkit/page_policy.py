@@ -91,7 +91,11 @@ def police_body(body: str) -> tuple[str, list[str]]:
 
 def page_problems(html: str) -> list[str]:
     """What is wrong anywhere in a finished page (the theme's own markup included)."""
-    soup = BeautifulSoup(html, "html.parser")
+    return soup_problems(BeautifulSoup(html, "html.parser"))
+
+
+def soup_problems(soup: BeautifulSoup) -> list[str]:
+    """page_problems of a page already parsed."""
     problems = []
     for tag in soup.find_all(True):
         problems += element_problems(tag, body=False)

@@ -3,12 +3,14 @@ Debian's headless Chromium (never a downloaded browser: Jupyter Book 1's pdfhtml
 
 Charts print as the static SVG the build writes for each; links between pages become links inside the PDF;
 code cells, buttons and scripts are left out. Run as ``python -m reviewkit.pdf <print.html> <out.pdf>`` (a
-separate process, so the browser never shares the Sphinx process or its event loop).
+separate process, so the browser never shares the Sphinx process or its event loop; the build starts it early,
+see Printer).
 """
 
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -19,6 +21,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
+
+from .page_memo import PageMemo
 
 NAME = "living-review"
 CSS = Path(__file__).resolve().parent / "static" / "reviewkit-print.css"
@@ -57,10 +61,23 @@ def _prefix(docname: str) -> str:
     return "doc-" + re.sub(r"[^a-z0-9]+", "-", docname.lower()).strip("-")
 
 
-def _chapter(outdir: Path, docname: str, docnames: set[str]) -> tuple[str, str]:
-    """(title, HTML of the chapter's article body, with ids and links made unique within the book)."""
+def _chapter(outdir: Path, docname: str, docnames: set[str], memo: PageMemo | None = None) -> tuple[str, str]:
+    """(title, HTML of the chapter's article body, with ids and links made unique within the book).
+    With a memo, a page unchanged since the last edition is not parsed again."""
     page = outdir / f"{docname}.html"
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    text = page.read_text(encoding="utf-8")
+    if memo is not None:
+        known = memo.get(docname, text)
+        if known is not None:
+            return tuple(known)
+        title, body = _chapter_of(page, text, outdir, docname, docnames)
+        memo.put(docname, text, [title, body])
+        return title, body
+    return _chapter_of(page, text, outdir, docname, docnames)
+
+
+def _chapter_of(page: Path, text: str, outdir: Path, docname: str, docnames: set[str]) -> tuple[str, str]:
+    soup = BeautifulSoup(text, "html.parser")
     article = soup.select_one("article.bd-article") or soup.body
     for chart in article.select("div.reviewkit-chart"):
         image = chart.find("img")
@@ -100,9 +117,9 @@ def _chapter(outdir: Path, docname: str, docnames: set[str]) -> tuple[str, str]:
 
 
 def print_html(outdir: Path, docnames: list[str], *, title: str, edition: str, based_on: str, licence: str,
-               url: str) -> str:
+               url: str, memo: PageMemo | None = None) -> str:
     """The whole book as one HTML document for printing: title page, contents, every chapter."""
-    chapters = [_chapter(outdir, docname, set(docnames)) for docname in docnames]
+    chapters = [_chapter(outdir, docname, set(docnames), memo) for docname in docnames]
     contents = "".join(f'<li><a href="#{_prefix(doc)}">{html.escape(name)}</a></li>'
                        for doc, (name, _) in zip(docnames, chapters))
     title_page = (
@@ -117,12 +134,46 @@ def print_html(outdir: Path, docnames: list[str], *, title: str, edition: str, b
             f"<style>{css}</style></head><body>{title_page}{''.join(body for _, body in chapters)}</body></html>")
 
 
-def build(outdir: Path, work_dir: Path, pdf_names: list[str], **text) -> tuple[Path, float]:
-    """Assemble and print the book; the PDF goes to outdir/pdf/<each of pdf_names>. Returns (path, seconds)."""
+class Printer:
+    """The print process (``python -m reviewkit.pdf --serve``): it starts Chromium at once and prints the job it
+    is then sent. The build starts it as soon as it knows pages will be written, so Chromium starts while Sphinx
+    writes them; a printer sent no job (the book did not change) exits without printing."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "reviewkit.pdf", "--serve"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def print(self, source: Path, target: Path, title: str, timeout: float = 300) -> None:
+        job = json.dumps({"source": str(source), "target": str(target), "title": title})
+        try:
+            _, errors = self.process.communicate(job + "\n", timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise RuntimeError(f"Chromium did not print the PDF edition within {timeout:.0f} s") from None
+        if self.process.returncode != 0 or not target.is_file():
+            raise RuntimeError(f"Chromium could not print the PDF edition: {errors.strip()[-2000:]}")
+
+    def cancel(self) -> None:
+        if self.process.poll() is None:
+            try:
+                self.process.communicate("", timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def build(outdir: Path, work_dir: Path, pdf_names: list[str], printer: Printer | None = None,
+          **text) -> tuple[Path, float]:
+    """Assemble and print the book; the PDF goes to outdir/pdf/<each of pdf_names>. Returns (path, seconds).
+    ``printer``: one started earlier in the build (else one is started here)."""
     started = time.perf_counter()
     from .paths import root
 
-    document = print_html(outdir, reading_order(root()), **text)
+    order = reading_order(root())
+    # A chapter's print form depends on its page, on the book's pages (links between them) and on this code.
+    memo = PageMemo(work_dir / "chapters.json", salt="\n".join([str(outdir.resolve()), *order, CSS.read_text(encoding="utf-8"),
+                                                                 Path(__file__).read_text(encoding="utf-8")]))
+    document = print_html(outdir, order, memo=memo, **text)
+    memo.save()
     work_dir.mkdir(parents=True, exist_ok=True)
     source = work_dir / "book.html"
     target_dir = outdir / "pdf"
@@ -133,12 +184,11 @@ def build(outdir: Path, work_dir: Path, pdf_names: list[str], **text) -> tuple[P
             stale.unlink()
     if (source.is_file() and source.read_text(encoding="utf-8") == document
             and all((target_dir / name).is_file() for name in pdf_names)):
+        if printer is not None:
+            printer.cancel()
         return first, time.perf_counter() - started  # nothing changed since the last print
     source.write_text(document, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "reviewkit.pdf", str(source), str(first), text.get("title", "")],
-                            capture_output=True, text=True, timeout=300)
-    if result.returncode != 0 or not first.is_file():
-        raise RuntimeError(f"Chromium could not print the PDF edition: {result.stderr.strip()[-2000:]}")
+    (printer or Printer()).print(source, first, text.get("title", ""))
     for name in pdf_names[1:]:
         shutil.copyfile(first, target_dir / name)
     return first, time.perf_counter() - started
@@ -148,7 +198,19 @@ FOOTER = ('<div style="font-size:7pt;width:100%;padding:0 14mm;color:#555;displa
           '<span>{title}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>')
 
 
-def _print(source: Path, target: Path, title: str) -> None:
+def _print(browser, source: Path, target: Path, title: str) -> None:
+    page = browser.new_page()
+    # Only the book's own files: nothing may be fetched from a network.
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    page.goto(source.resolve().as_uri(), wait_until="load")
+    page.pdf(path=str(target), format="A4", print_background=True, outline=True, tagged=True,
+             display_header_footer=True, header_template="<span></span>",
+             footer_template=FOOTER.format(title=html.escape(title)),
+             margin={"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
+
+
+def _serve() -> None:
+    """Start Chromium, then print the one job read from stdin (a JSON line); exit quietly on end of input."""
     from playwright.sync_api import sync_playwright
 
     executable = chromium()
@@ -156,17 +218,17 @@ def _print(source: Path, target: Path, title: str) -> None:
         raise SystemExit("Debian's Chromium is not installed (apt-get install chromium)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        # Only the book's own files: nothing may be fetched from a network.
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
-        page.goto(source.resolve().as_uri(), wait_until="load")
-        page.pdf(path=str(target), format="A4", print_background=True, outline=True, tagged=True,
-                 display_header_footer=True, header_template="<span></span>",
-                 footer_template=FOOTER.format(title=html.escape(title)),
-                 margin={"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
+        line = sys.stdin.readline()
+        if line.strip():
+            job = json.loads(line)
+            _print(browser, Path(job["source"]), Path(job["target"]), job["title"])
         browser.close()
 
 
 if __name__ == "__main__":
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-    _print(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "")
+    if sys.argv[1:] == ["--serve"]:
+        _serve()
+    else:  # python -m reviewkit.pdf <print.html> <out.pdf> [title]: print one document
+        printer = Printer()
+        printer.print(Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve(), sys.argv[3] if len(sys.argv) > 3 else "")

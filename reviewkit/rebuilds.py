@@ -107,9 +107,28 @@ def _on_env_merge_info(app, env, docnames, other) -> None:
         getattr(other, "reviewkit_source_check_table_docs", set()))
 
 
+def _on_env_before_read_docs(app, env, docnames: list[str]) -> None:
+    app.reviewkit_pages_read = bool(docnames)  # pages will be written (reviewkit.edition starts the printer)
+
+
+def rewritten_when_changed(env, key: str, docs: set[str], state) -> list[str]:
+    """``docs`` when ``state`` (what their pages read from the rest of the book as they are written: where a
+    row or a check is shown, the pages' titles) differs from when they were last written; else none. For
+    ``env-get-updated`` handlers of pages that link to wherever the book shows something."""
+    digest = hashlib.sha256(repr(state).encode("utf-8")).hexdigest()
+    written = env.__dict__.setdefault("reviewkit_written_state", {})
+    if written.get(key) == digest:
+        return []
+    written[key] = digest
+    return sorted(docs & env.found_docs)
+
+
 def _on_env_get_updated(app, env) -> list[str]:
-    # The audit table links to wherever each check is shown, so it is rewritten on every build.
-    return sorted(getattr(env, "reviewkit_source_check_table_docs", set()))
+    # The audit table links to the page and box where each source check is shown.
+    placements = getattr(env, "reviewkit_source_check_docs", {})
+    titles = {doc: env.titles[doc].astext() for doc in set(placements.values()) if doc in env.titles}
+    return rewritten_when_changed(env, "source-check-tables", getattr(env, "reviewkit_source_check_table_docs", set()),
+                                  (sorted(placements.items()), sorted(titles.items())))
 
 
 def _on_env_check_consistency(app, env) -> None:
@@ -129,6 +148,7 @@ def _on_env_check_consistency(app, env) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.connect("env-before-read-docs", _on_env_before_read_docs)
     app.connect("env-get-updated", _on_env_get_updated)
     app.connect("env-check-consistency", _on_env_check_consistency)
     app.connect("source-read", _on_source_read)

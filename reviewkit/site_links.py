@@ -11,6 +11,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .page_memo import PageMemo
+
 LINK_ATTRIBUTE = {"a": "href", "link": "href", "script": "src", "img": "src"}
 SKIPPED_FOLDERS = {"_static", "_sources"}  # theme files and page sources, not pages
 
@@ -37,19 +39,32 @@ class _Page(HTMLParser):
 def read_page(path: Path) -> tuple[set[str], list[str]]:
     """(anchors the page defines, links it makes) of one HTML file."""
     parser = _Page()
-    parser.feed(path.read_text(encoding="utf-8"))
+    parser.feed(path.read_bytes().decode("utf-8"))
     parser.close()
     return parser.anchors, parser.links
 
 
-def internal_link_problems(outdir: Path) -> list[str]:
-    """Every relative link, script, stylesheet or image in the site at ``outdir`` that points nowhere."""
+def internal_link_problems(outdir: Path, memo: Path | None = None) -> list[str]:
+    """Every relative link, script, stylesheet or image in the site at ``outdir`` that points nowhere.
+    With ``memo`` (a file), the anchors and links of a page unchanged since the last check are not read again
+    (reviewkit.page_memo); the links themselves are always followed."""
     outdir = outdir.resolve()
     pages: dict[Path, tuple[set[str], list[str]]] = {}
+    remembered = PageMemo(memo) if memo is not None else None
 
     def page_of(path: Path) -> tuple[set[str], list[str]]:
         if path not in pages:
-            pages[path] = read_page(path)
+            if remembered is None:
+                pages[path] = read_page(path)
+            else:
+                text = path.read_bytes()
+                known = remembered.get(path.relative_to(outdir).as_posix(), text)
+                if known is None:
+                    anchors, links = read_page(path)
+                    remembered.put(path.relative_to(outdir).as_posix(), text, [sorted(anchors), links])
+                else:
+                    anchors, links = set(known[0]), known[1]
+                pages[path] = (anchors, links)
         return pages[path]
 
     problems = []
@@ -68,4 +83,6 @@ def internal_link_problems(outdir: Path) -> list[str]:
                 problems.append(f"{where}: link '{url}' points to a missing file")
             elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in page_of(target)[0]:
                 problems.append(f"{where}: link '{url}' points to a missing anchor")
+    if remembered is not None:
+        remembered.save()
     return problems

@@ -62,13 +62,14 @@ unit: $(STAMP)
 # derives from _config.yml (`jupyter-book config sphinx` writes it to conf.py, which git ignores), into the
 # same _build as `make book`, so the execution cache and the data-aware rebuilds are shared.
 # Restart it after editing _config.yml. -D reviewkit_live_reload lets the pages' Content-Security-Policy
-# allow the one reload script sphinx-autobuild adds (reviewkit/csp.py).
+# allow the one reload script sphinx-autobuild adds (reviewkit/csp.py). -D reviewkit_pdf=0: the preview prints
+# no PDF edition on every save (its pages leave out the PDF link); `make book` prints it.
 SERVE_IGNORE := _build .git .venv .pytest_cache tests benchmarks conf.py
 serve: $(STAMP)
 	$(BIN)/reviewkit check
 	$(BIN)/jupyter-book config sphinx . >/dev/null
 	$(BIN)/sphinx-autobuild . $(BUILD)/html --doctree-dir $(BUILD)/.doctrees --nitpicky \
-		-D reviewkit_live_reload=127.0.0.1:8000 \
+		-D reviewkit_live_reload=127.0.0.1:8000 -D reviewkit_pdf=0 \
 		--host 127.0.0.1 --port 8000 $(foreach path,$(SERVE_IGNORE),--ignore "$(CURDIR)/$(path)")
 
 linkcheck: $(STAMP)

@@ -4,7 +4,9 @@ In one run, on this machine, side by side (your _build is untouched; every build
 - a clean build of an OLD commit (`make bench OLD=<commit>`: a git worktree of it, built with this
   checkout's environment but its own code) and a clean build of the working tree;
 - rebuilds of the working tree: no-op, after editing one CSV cell, after editing only the prose of one
-  chapter; each with the chapters it executed (from the build report);
+  chapter; each with the chapters it executed (from the build report); once as `make book` builds (Jupyter
+  Book, printing the PDF edition) and once as `make serve` rebuilds on a saved change (sphinx-build with the
+  settings the Makefile gives it: no PDF edition in the author's preview);
 each as seconds and as a ratio to the working tree's clean build of the same run, against the targets below.
 Each build is timed --repeat times and the fastest counts (the machine is shared: the fastest run is the one
 least slowed by others); the CPU seconds of the build and its kernels are reported beside it.
@@ -40,6 +42,9 @@ PROSE_EDIT = "\nA sentence added by the benchmark, in the prose only.\n"
 # Ratios to the clean build of the working tree, measured in the same run.
 TARGETS = {"clean_over_old_clean": 0.6, "noop_over_clean": 0.08, "one_csv_over_clean": 0.25,
            "prose_only_over_clean": 0.15}
+# What `make serve` adds to the build (Makefile): the author's preview prints no PDF edition.
+SERVE_SETTINGS = ("-D", "reviewkit_pdf=0")
+EDITS = ("noop", "one_csv", "prose_only")
 COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", "__pycache__", ".pytest_cache", "*.egg-info", "conf.py")
 
 
@@ -48,12 +53,24 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def build(root: Path, **environment: str) -> tuple[float, float, list[str]]:
-    """Wall and CPU seconds of `jupyter-book build` as `make book` runs it, and the chapters it executed."""
+def command(root: Path, mode: str) -> list[str]:
+    """The build as `make book` runs it (``book``: Jupyter Book, the PDF edition printed), or as `make serve`
+    runs it on every saved change (``serve``: sphinx-build with the configuration Jupyter Book derives, no PDF
+    edition), here with warnings as errors so that a broken build cannot pass for a fast one."""
+    if mode == "book":
+        return [str(BIN / "jupyter-book"), "build", str(root), "--warningiserror", "--nitpick", "--keep-going"]
+    return [str(BIN / "sphinx-build"), str(root), str(root / "_build" / "html"), "--doctree-dir",
+            str(root / "_build" / ".doctrees"), "--nitpicky", "-W", "--keep-going", *SERVE_SETTINGS]
+
+
+def build(root: Path, mode: str = "book", **environment: str) -> tuple[float, float, list[str]]:
+    """Wall and CPU seconds of one build of ``root`` (see command), and the chapters it executed."""
     env = {**os.environ, "REVIEWKIT_ROOT": str(root), "PYTHONPATH": str(root), **environment}  # the copy's reviewkit
+    if mode == "serve" and not (root / "conf.py").is_file():
+        subprocess.run([str(BIN / "jupyter-book"), "config", "sphinx", str(root)], cwd=root, env=env, check=True,
+                       capture_output=True)
     cpu, started = cpu_seconds(), time.perf_counter()
-    result = subprocess.run([str(BIN / "jupyter-book"), "build", str(root), "--warningiserror", "--nitpick",
-                             "--keep-going"], cwd=root, env=env, capture_output=True, text=True)
+    result = subprocess.run(command(root, mode), cwd=root, env=env, capture_output=True, text=True)
     elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     if result.returncode != 0:
         sys.exit(f"bench: the build of {root} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
@@ -62,12 +79,12 @@ def build(root: Path, **environment: str) -> tuple[float, float, list[str]]:
     return elapsed, cpu, executed
 
 
-def fastest(root: Path, runs: int, prepare, **environment: str) -> dict:
+def fastest(root: Path, runs: int, prepare, mode: str = "book", **environment: str) -> dict:
     """The fastest of ``runs`` builds, each after ``prepare(root)`` (an edit, or removing _build)."""
     timings = []
     for _ in range(runs):
         what = prepare(root)
-        seconds, cpu, executed = build(root, **environment)
+        seconds, cpu, executed = build(root, mode, **environment)
         timings.append({"seconds": seconds, "cpu_seconds": cpu, "executed": executed, **({"edit": what} if what else {})})
     best = min(timings, key=lambda t: t["seconds"])
     return {**best, "all_seconds": [round(t["seconds"], 1) for t in timings]}
@@ -178,19 +195,26 @@ def measure(old_commit: str | None, runs: int) -> dict:
                 builds["old_clean"] = {"commit": old_commit, **fastest(old, runs, clean)}
             finally:
                 subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], capture_output=True)
-        root = Path(tmp) / "book"
-        shutil.copytree(ROOT, root, ignore=COPY_IGNORE)
+        root, preview = Path(tmp) / "book", Path(tmp) / "preview"
+        for copy in (root, preview):
+            shutil.copytree(ROOT, copy, ignore=COPY_IGNORE)
         # The same tree executing one chapter at a time: what parallel execution alone gains.
         builds["clean_serial"] = fastest(root, runs, clean, REVIEWKIT_EXECUTION_WORKERS="1")
         builds["clean"] = fastest(root, runs, clean)
-        for name, edit in (("noop", lambda root: None), ("one_csv", edit_one_cell), ("prose_only", edit_prose)):
+        edits = {"noop": lambda root: None, "one_csv": edit_one_cell, "prose_only": edit_prose}
+        for name, edit in edits.items():
             builds[name] = fastest(root, runs, edit)
+        # The author loop: `make serve`'s builds, in their own copy (its settings differ, so its pages too).
+        fastest(preview, 1, clean, "serve")
+        for name, edit in edits.items():
+            builds[f"serve_{name}"] = fastest(preview, runs, edit, "serve")
         site = root / "_build" / "html"
         weights = page_weights(site)
         chart_pages = [name for name, w in weights["pages"].items() if w["embedded_chart_data"]]
         charts = time_to_first_chart(site, chart_pages)
     clean_seconds = builds["clean"]["seconds"]
-    ratios = {f"{name}_over_clean": builds[name]["seconds"] / clean_seconds for name in ("noop", "one_csv", "prose_only")}
+    ratios = {f"{prefix}{name}_over_clean": builds[prefix + name]["seconds"] / clean_seconds
+              for prefix in ("", "serve_") for name in EDITS}
     ratios["clean_over_clean_serial"] = clean_seconds / builds["clean_serial"]["seconds"]
     if "old_clean" in builds:
         ratios = {"clean_over_old_clean": clean_seconds / builds["old_clean"]["seconds"], **ratios}
@@ -209,17 +233,21 @@ def summary(results: dict) -> str:
     builds, ratios = results["builds"], results["ratios"]
     for name, entry in builds.items():
         key = {"clean": "clean_over_old_clean", "clean_serial": None}.get(name, f"{name}_over_clean")
-        ratio, target = ratios.get(key), TARGETS.get(key)
+        ratio, target = ratios.get(key), TARGETS.get(key.removeprefix("serve_") if key else key)
         verdict = "" if ratio is None else ("meets" if ratio <= target else "MISSES")
-        if name == "prose_only" and entry["executed"]:
+        if name.endswith("prose_only") and entry["executed"]:
             verdict = "MISSES (executed)"
         label = {"old_clean": f"clean, old commit {entry.get('commit')}", "clean": "clean, working tree",
                  "clean_serial": "clean, working tree, one kernel at a time",
-                 "noop": "no-op rebuild", "one_csv": "one CSV cell edited", "prose_only": "prose of one chapter edited"}[name]
+                 "noop": "no-op rebuild", "one_csv": "one CSV cell edited", "prose_only": "prose of one chapter edited",
+                 "serve_noop": "make serve: no-op rebuild", "serve_one_csv": "make serve: one CSV cell edited",
+                 "serve_prose_only": "make serve: prose edited"}[name]
         lines.append(f"{label:40} {entry['seconds']:>8} {'' if ratio is None else ratio:>7} "
                      f"{'' if target is None else target:>7}  {verdict:8} {entry['cpu_seconds']:>6}  {len(entry['executed'])}"
                      + (f" ({entry['edit']})" if entry.get("edit") else ""))
     lines.append("ratios: clean is to the old commit's clean build; the rebuilds are to the working tree's clean build")
+    lines.append("rebuilds: as `make book` builds (Jupyter Book, with the PDF edition), then as `make serve` rebuilds "
+                 "on a saved change (sphinx-build, no PDF edition)")
     lines.append(f"parallel execution alone: clean / clean one kernel at a time = {ratios['clean_over_clean_serial']}")
     for name, weight in results["page_weight"]["pages"].items():
         lines.append(f"{'page ' + name + ' (KB html/data/assets)':58} {weight['html'] // 1024:>4}/"

@@ -9,6 +9,7 @@ carries the row's anchor, else the page of a row it refers to, else a chapter th
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 
@@ -19,6 +20,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import chapters, history, rowlabels, timeline
 from .changes import CATEGORIES, RefLink, RowLink, TableLink
+from .history import Snapshot
 from .anchors import row_anchor
 
 ROW_ID = re.compile(r'\bid="(row-[^"]+)"')
@@ -179,10 +181,20 @@ def _resolve(app: Sphinx, doctree, fromdocname: str) -> None:
         node.replace_self(nodes.reference("", node.astext(), refuri=uri, internal=True))
 
 
+def _as_shown(history: tuple[list[timeline.Entry], Snapshot]) -> str:
+    """The history as the page shows it: without the snapshots' ``where`` (a commit, "uncommitted changes"),
+    which only error messages name."""
+    def shown(snapshot: Snapshot | None) -> Snapshot | None:
+        return None if snapshot is None else dataclasses.replace(snapshot, where="")
+
+    entries, current = history
+    return repr(([dataclasses.replace(entry, snapshot=shown(entry.snapshot)) for entry in entries], shown(current)))
+
+
 def _on_env_get_outdated(app, env, added, changed, removed) -> list[str]:
     # The page is re-read when the history it shows changed (a commit, a tag, an edit of the evidence);
     # its links are re-resolved whenever where the book shows a row changed (_on_env_get_updated).
-    digest = hashlib.sha256(repr(app.reviewkit_timeline).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(_as_shown(app.reviewkit_timeline).encode("utf-8")).hexdigest()
     if getattr(env, "reviewkit_timeline_digest", None) == digest:
         return []
     env.reviewkit_timeline_digest = digest

@@ -1,6 +1,8 @@
-"""Data-aware rebuilds: a chapter's declared ``data_files`` (and the toolkit's own code) are hashed; a changed
-hash makes Sphinx re-read the chapter, and the hashes go into a hidden cell so the execution cache misses
-exactly when an input changed (and hits again when it is reverted). Also keeps, per document, where each
+"""Data-aware rebuilds: a chapter's declared ``data_files`` and the toolkit modules its code imports
+(reviewkit.code_imports) are hashed; a changed hash makes Sphinx re-read the chapter, and the hashes go into a
+hidden cell so the execution cache misses exactly when an input changed (and hits again when it is reverted).
+Any change to the toolkit re-reads every page (the build renders them with it) but executes only the chapters
+that import what changed. Also keeps, per document, where each
 source check is shown, so the audit table can link to it and a check shown nowhere fails the build.
 """
 
@@ -14,7 +16,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from . import __version__, paths, runtime
+from . import __version__, code_imports, mystdoc, paths, runtime
 from .chapters import Chapter
 
 logger = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ def _sha256(path: Path) -> str:
 
 @cache
 def toolkit_hash() -> str:
+    """Every module of the package: what the build itself renders pages with."""
     digest = hashlib.sha256()
     for path in sorted(PACKAGE_DIR.rglob("*.py")):
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
@@ -35,19 +38,30 @@ def toolkit_hash() -> str:
     return digest.hexdigest()
 
 
-def input_hashes(declared: list[str], executable: bool) -> dict[str, str]:
+def input_hashes(declared: list[str], code_cells: list[str] | None) -> dict[str, str]:
+    """Content hashes of a chapter's declared inputs and, for an executable chapter (``code_cells`` given), of
+    the implicit inputs and of the toolkit modules its code imports (reviewkit.code_imports)."""
+    executable = code_cells is not None
     hashes = {}
     for relative in [*declared, *(runtime.IMPLICIT_INPUTS if executable else ())]:
         path = paths.root() / relative
         hashes[relative] = _sha256(path) if path.is_file() else "missing"
     if executable:
-        hashes[TOOLKIT_INPUT] = toolkit_hash()
+        hashes[TOOLKIT_INPUT] = code_imports.modules_hash(code_cells)
     return hashes
 
 
-def _current_hashes(recorded: dict[str, str]) -> dict[str, str]:
+def _code_cells(chapter: Chapter) -> list[str] | None:
+    return [cell.body for cell in mystdoc.code_cells(chapter.text)] if chapter.has_code_cells else None
+
+
+def _current_hashes(docname: str, env, recorded: dict[str, str]) -> dict[str, str]:
     declared = [name for name in recorded if name != TOOLKIT_INPUT]
-    return input_hashes(declared, TOOLKIT_INPUT in recorded)
+    code = None
+    if TOOLKIT_INPUT in recorded:
+        path = Path(env.doc2path(docname))
+        code = _code_cells(Chapter(path, path.read_text(encoding="utf-8"))) if path.is_file() else []
+    return input_hashes(declared, code)
 
 
 def _inputs_cell(chapter: str, hashes: dict[str, str]) -> str:
@@ -64,7 +78,7 @@ def _inputs_cell(chapter: str, hashes: dict[str, str]) -> str:
 def _on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     path = Path(app.env.doc2path(docname))
     chapter = Chapter(path, source[0].replace("\r\n", "\n"))
-    hashes = input_hashes(chapter.data_files, chapter.has_code_cells)
+    hashes = input_hashes(chapter.data_files, _code_cells(chapter))
     app.env.reviewkit_inputs = getattr(app.env, "reviewkit_inputs", {})
     app.env.reviewkit_inputs[docname] = hashes
     if chapter.has_code_cells:
@@ -82,7 +96,7 @@ def _on_env_get_outdated(app, env, added, changed, removed) -> list[str]:
     for docname, hashes in recorded.items():
         if docname in removed or docname in changed or docname not in env.found_docs:
             continue
-        if _current_hashes(hashes) != hashes:
+        if _current_hashes(docname, env, hashes) != hashes:
             stale.append(docname)
     if stale:
         logger.info(f"[reviewkit] inputs changed, re-reading: {', '.join(sorted(stale))}")

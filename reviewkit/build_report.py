@@ -22,6 +22,9 @@ LINKS_MEMO = ".reviewkit-page-links.json"  # each page's anchors and links, by i
 
 
 def _write_report(app: Sphinx) -> None:
+    # myst-nb keeps each document's execution data (ran, when, how long) in its NbMetadataCollector and has no
+    # public API for it; its own `nb-exec-table` directive (myst_nb/ext/execution_tables.py) reads it the same
+    # way. This is the toolkit's one use of myst_nb.sphinx_.
     from myst_nb.sphinx_ import NbMetadataCollector
 
     report = {"reviewkit": __version__, "started": app.reviewkit_started, "vega_bundle": app.reviewkit_bundle,

@@ -9,6 +9,7 @@ import hashlib
 import html
 import json
 import re
+from pathlib import Path
 
 from jinja2.utils import htmlsafe_json_dumps
 
@@ -18,6 +19,11 @@ SPEC_CLASS = "reviewkit-chart-spec"
 CHART_PATTERN = re.compile(
     rf'(<div class="{CHART_CLASS}" id="(?P<id>chart-[0-9a-f]+)"[^>]*aria-label="(?P<label>[^"]*)">'
     rf'<script type="application/json" class="{SPEC_CLASS}">(?P<spec>.*?)</script>)', re.S)
+
+
+def static_image(outdir: Path, chart_id: str) -> Path:
+    """Where the site keeps the static SVG of chart ``chart_id`` (its id is a hash of its spec)."""
+    return outdir / "_static" / "charts" / f"{chart_id}.svg"
 
 
 def json_for_html(value) -> str:

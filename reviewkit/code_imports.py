@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+from functools import cache
 from pathlib import Path
 
 PACKAGE = "reviewkit"
@@ -58,6 +59,12 @@ def imported_names(source: str, current: str = "") -> set[str]:
     return {name for name in names if name}
 
 
+@cache
+def _module_imports(path: Path, stamp: tuple[int, int]) -> frozenset[str]:
+    """imported_names of one package file, parsed once per version of the file (``stamp``: mtime, size)."""
+    return frozenset(imported_names(path.read_text(encoding="utf-8"), _module_name(path)))
+
+
 def _closure(names: set[str]) -> set[Path]:
     """Every package file the modules ``names`` import, directly or not (parent packages included)."""
     seen: set[Path] = set()
@@ -70,7 +77,8 @@ def _closure(names: set[str]) -> set[Path]:
             if path is None or path in seen:
                 continue
             seen.add(path)
-            pending += imported_names(path.read_text(encoding="utf-8"), _module_name(path))
+            status = path.stat()
+            pending += _module_imports(path, (status.st_mtime_ns, status.st_size))
     return seen
 
 

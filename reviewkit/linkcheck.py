@@ -43,10 +43,27 @@ def _process_uri(app: Sphinx, uri: str) -> str | None:
     return doi_handle_url(uri, app.config.reviewkit_doi_handle_api)
 
 
+def book_settings(root: Path) -> set[str]:
+    """The Sphinx settings the book sets itself: _config.yml's sphinx.config (where Jupyter Book takes them from)."""
+    from . import inputs
+
+    try:
+        config = inputs.load_yaml(root / "_config.yml") or {}
+    except inputs.Unreadable:
+        return set()  # reported by make check and by the build itself
+    sphinx = config.get("sphinx") if isinstance(config, dict) else None
+    settings = (sphinx or {}).get("config") if isinstance(sphinx, dict) else None
+    return set(settings) if isinstance(settings, dict) else set()
+
+
 def _configure(app: Sphinx, config) -> None:
-    """Linkcheck settings (they concern only the linkcheck builder); a book's own settings win."""
+    """Linkcheck settings (they concern only the linkcheck builder); the book's own settings (_config.yml) and
+    the command line's (-D) win."""
+    from . import paths
+
+    chosen = book_settings(paths.root()) | set(config.overrides)
     for name, value in DEFAULTS.items():
-        if name not in config._raw_config:
+        if name not in chosen:
             setattr(config, name, value)
     # Relative links are the site's own: every HTML build checks them, files and anchors (sphinxext).
     config.linkcheck_ignore = [*config.linkcheck_ignore, r"^(?!https?://)"]

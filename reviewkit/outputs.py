@@ -1,6 +1,7 @@
 """What executed cells produced, read from the executed notebook (every cell, removed ones included): output
 on stderr and errors fail the build even where the cell is removed from the page (myst-nb judges stderr only
 in cells it renders), and one cell's output has a size limit, so a runaway loop cannot publish a 10 MB page.
+The static drawing of each chart is kept from the kernel's output (the page shows it without JavaScript).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 from myst_nb.core.render import NbElementRenderer
 
 from . import paths
+from .chart_markup import CHART_PATTERN, static_image
 
 RENDER_PLUGIN = "reviewkit"  # its name in pyproject.toml's [project.entry-points."myst_nb.renderers"]
 BUILD_CELL = "# Added by the build"  # the cells reviewkit adds (see reviewkit.runtime, reviewkit.sphinxext)
@@ -45,6 +47,29 @@ def notebook_problems(notebook: dict, limit: int = MAX_CELL_OUTPUT) -> list[str]
     return problems
 
 
+def chart_images(notebook: dict) -> dict[str, str]:
+    """chart id -> the static SVG the kernel drew beside it (reviewkit.charts' renderer puts both in one output)."""
+    found = {}
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data") or {}
+            html, svg = data.get("text/html"), data.get("image/svg+xml")
+            if html and svg:
+                html, svg = ("".join(v) if isinstance(v, list) else v for v in (html, svg))
+                for match in CHART_PATTERN.finditer(html):
+                    found[match["id"]] = svg
+    return found
+
+
+def keep_chart_images(notebook: dict, outdir: Path) -> None:
+    """Save the kernel's drawing of each chart where the page will link it, so the build need not draw it again."""
+    for chart_id, svg in chart_images(notebook).items():
+        target = static_image(outdir, chart_id)
+        if not target.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(svg, encoding="utf-8")
+
+
 class OutputsRenderer(NbElementRenderer):
     """myst-nb's renderer, which also judges the whole executed notebook once it is rendered.
 
@@ -56,5 +81,9 @@ class OutputsRenderer(NbElementRenderer):
     def render_nb_finalise(self, metadata: dict) -> None:
         super().render_nb_finalise(metadata)
         chapter = paths.relative(Path(self.renderer.document["source"]))
-        for problem in notebook_problems(self.renderer.nb_client.notebook):
+        notebook = self.renderer.nb_client.notebook
+        for problem in notebook_problems(notebook):
             self.logger.warning(f"[reviewkit] {chapter}: {problem}", subtype="reviewkit_outputs")
+        env = getattr(self.renderer, "sphinx_env", None)
+        if env is not None and env.app.builder.format == "html":
+            keep_chart_images(notebook, Path(env.app.outdir))

@@ -13,7 +13,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from . import __version__, paths
-from .chart_markup import CHART_CLASS, CHART_PATTERN
+from .chart_markup import CHART_CLASS, CHART_PATTERN, static_image
 from .rebuilds import TOOLKIT_INPUT
 
 
@@ -28,17 +28,18 @@ def _git_date(*files: str) -> str | None:
 
 
 def _with_static_images(app: Sphinx, body: str, pathto) -> str:
-    """A static SVG of every chart, shown to readers without JavaScript (and to crawlers)."""
-    folder = Path(app.outdir) / "_static" / "charts"
-    folder.mkdir(parents=True, exist_ok=True)
+    """A static SVG of every chart, shown to readers without JavaScript (and to crawlers). Usually the kernel's
+    own drawing, kept when the chapter was rendered (reviewkit.outputs); drawn here otherwise."""
+    outdir = Path(app.outdir)
 
     def add_image(match: re.Match) -> str:
-        target = folder / f"{match['id']}.svg"
+        target = static_image(outdir, match["id"])
         if not target.is_file():  # the id is a hash of the spec: an existing file is this chart
             from .charts import static_svg  # altair and vl-convert: imported only to draw a new chart
 
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(static_svg(json.loads(match["spec"])), encoding="utf-8")
-        src = pathto(f"_static/charts/{match['id']}.svg", 1)
+        src = pathto(f"_static/charts/{target.name}", 1)
         return match.group(1) + f'<noscript><img class="reviewkit-chart-static" src="{src}" alt="{match["label"]}"/></noscript>'
 
     return CHART_PATTERN.sub(add_image, body)

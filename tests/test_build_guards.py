@@ -98,3 +98,23 @@ def test_publishing_swaps_the_whole_site(tmp_path):
     publish._replace(new, target)
     assert sorted(p.name for p in target.iterdir()) == ["index.html"] and (target / "index.html").read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["html", "staging"]
+
+
+def test_the_kernels_drawing_of_each_chart_is_kept_for_the_page(tmp_path):
+    from reviewkit.chart_markup import chart_html, static_image
+
+    spec = {"mark": "point", "description": "A chart of nothing"}
+    chart = chart_html(spec)
+    notebook = {"cells": [
+        {"cell_type": "code", "outputs": [{"output_type": "display_data",
+                                           "data": {"text/html": [chart[:40], chart[40:]], "image/svg+xml": "<svg>1</svg>"}}]},
+        {"cell_type": "code", "outputs": [{"output_type": "display_data", "data": {"text/html": "<p>no chart</p>",
+                                                                                 "image/svg+xml": "<svg>2</svg>"}}]},
+        {"cell_type": "markdown", "source": "text"}]}
+    chart_id = chart.split('id="', 1)[1].split('"', 1)[0]
+    assert outputs.chart_images(notebook) == {chart_id: "<svg>1</svg>"}
+    outputs.keep_chart_images(notebook, tmp_path)
+    assert static_image(tmp_path, chart_id).read_text(encoding="utf-8") == "<svg>1</svg>"
+    static_image(tmp_path, chart_id).write_text("<svg>kept</svg>", encoding="utf-8")
+    outputs.keep_chart_images(notebook, tmp_path)
+    assert static_image(tmp_path, chart_id).read_text(encoding="utf-8") == "<svg>kept</svg>", "an existing drawing stays"

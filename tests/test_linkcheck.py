@@ -104,3 +104,24 @@ def test_relative_links_are_left_to_the_build_time_check(tmp_path):
     assert broken_links(tmp_path / "out" / "output.json") == []
     statuses = (tmp_path / "out" / "output.json").read_text()
     assert '"status": "ignored"' in statuses
+
+
+def test_the_book_s_own_linkcheck_settings_and_the_command_line_win(book):
+    from types import SimpleNamespace
+
+    from reviewkit import linkcheck
+
+    config_file = book / "_config.yml"
+    config_file.write_text(config_file.read_text(encoding="utf-8").replace(
+        "  config:\n", "  config:\n    linkcheck_timeout: 3\n", 1), encoding="utf-8")
+    config = SimpleNamespace(linkcheck_timeout=3, linkcheck_retries=1, linkcheck_workers=1,
+                             linkcheck_rate_limit_timeout=300.0, linkcheck_anchors=True,
+                             linkcheck_report_timeouts_as_broken=False, linkcheck_ignore=[],
+                             linkcheck_anchors_ignore_for_url=[], reviewkit_doi_handle_api="https://doi.org/api/handles/",
+                             overrides={"linkcheck_workers": "9"})
+    config.linkcheck_workers = 9
+    linkcheck._configure(None, config)
+    assert config.linkcheck_timeout == 3, "set in _config.yml (Sphinx holds the book's value): kept"
+    assert config.linkcheck_workers == 9, "given with -D"
+    assert config.linkcheck_retries == linkcheck.DEFAULTS["linkcheck_retries"]
+    assert "linkcheck_timeout" in linkcheck.book_settings(book)

@@ -1,6 +1,7 @@
 """Each page as the theme renders it: a static image of every chart (for readers without JavaScript), the
-chart and table scripts only where needed, page dates from git, description and Open Graph tags, and the
-workarounds for Jupyter Book 1's duplicated inline scripts and the bibliography's ARIA roles."""
+chart and table scripts only where needed, page dates from git, and the workarounds for Jupyter Book 1's
+duplicated inline scripts and the bibliography's ARIA roles. (Description and Open Graph tags: sphinxext-opengraph,
+configured in _config.yml.)"""
 
 from __future__ import annotations
 
@@ -81,7 +82,6 @@ def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree)
     if doctree is not None and pagename in app.env.found_docs:
         source = paths.relative(Path(app.env.doc2path(pagename)))
         inputs = [name for name in getattr(app.env, "reviewkit_inputs", {}).get(pagename, {}) if name != TOOLKIT_INPUT]
-        _page_metadata(app, pagename, context, doctree)
         date = _git_date(source, *inputs)
         if date:
             context["last_updated"] = date
@@ -89,31 +89,28 @@ def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree)
             context.pop("last_updated", None)
 
 
-def _page_metadata(app: Sphinx, pagename: str, context: dict, doctree) -> None:
-    """Description and Open Graph tags from the page's title and first paragraph (no third-party host)."""
-    import html as html_module
-
-    from docutils import nodes as docutils_nodes
-
-    paragraph = next((p for p in doctree.findall(docutils_nodes.paragraph)
-                      if len(p.astext()) > 60 and not isinstance(p.parent, docutils_nodes.admonition)), None)
-    description = " ".join((paragraph.astext() if paragraph else app.config.project).split())
-    if len(description) > 200:
-        description = description[:197].rsplit(" ", 1)[0] + "…"
-    title = context.get("title") or app.config.project
-    tags = {
-        "name=\"description\"": description,
-        "property=\"og:title\"": html_module.unescape(str(title)),
-        "property=\"og:description\"": description,
-        "property=\"og:type\"": "article",
-        "property=\"og:site_name\"": app.config.project,
-    }
-    context["metatags"] = context.get("metatags", "") + "".join(
-        f'<meta {attribute} content="{html_module.escape(value, quote=True)}" />\n' for attribute, value in tags.items())
+def _on_config_inited(app: Sphinx, config) -> None:
+    # sphinxext-opengraph writes the description and Open Graph tags (configured in _config.yml). Its site name
+    # defaults to Sphinx's `project`, which Jupyter Book leaves unset: the book's title is html_title. Its og:url
+    # is absolute only when it knows where the site lives: the site's own base URL, when one is set.
+    if "ogp_site_name" in config and config.ogp_site_name is None:
+        config.ogp_site_name = config.html_title or config.project
+    if "ogp_site_url" in config and not config.ogp_site_url and config.html_baseurl:
+        config.ogp_site_url = config.html_baseurl
 
 
+RELATIVE_OG_URL = re.compile(r'<meta property="og:url" content="(?![a-zA-Z][a-zA-Z0-9+.-]*:)[^"]*" />\n?')
+
+
+def _without_relative_og_url(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Without a base URL the Open Graph extension writes og:url relative to the site's root, which a crawler
+    resolves against the page's own address (chapters/chapters/...): no og:url is better than a wrong one."""
+    if "metatags" in context:
+        context["metatags"] = RELATIVE_OG_URL.sub("", context["metatags"])
 
 
 def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", _on_config_inited)
     app.connect("html-page-context", _on_html_page_context)
+    app.connect("html-page-context", _without_relative_og_url, priority=550)  # after sphinxext-opengraph (500)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

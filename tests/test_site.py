@@ -220,10 +220,16 @@ def test_last_updated_comes_from_git(site):
 
 
 def test_pages_have_description_metadata(site):
+    """Every page is described by its own words, under its own title (tests/test_page_metadata.py: which words)."""
     for chapter in CHAPTERS:
         soup = page(site, chapter.name.removesuffix(".md"))
-        assert soup.find("meta", attrs={"name": "description"})["content"]
-        assert soup.find("meta", property="og:title")["content"]
+        description = soup.find("meta", attrs={"name": "description"})["content"]
+        assert description and soup.find("meta", property="og:description")["content"] == description
+        text = set(re.findall(r"\w+", soup.select_one("article").get_text(" ")))
+        words = re.findall(r"\w+", description.removesuffix("..."))[:-1]  # the last word may be cut short
+        assert words and set(words) <= text, chapter.name
+        title = soup.find("meta", property="og:title")["content"]
+        assert title and soup.title.get_text().startswith(title), chapter.name
 
 
 def _plain_quotes(text: str) -> str:

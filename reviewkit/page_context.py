@@ -1,14 +1,12 @@
 """Each page as the theme renders it: a static image of every chart (for readers without JavaScript), the
-chart and table scripts only where needed, page dates from git, and the workarounds for Jupyter Book 1's
-duplicated inline scripts and the bibliography's ARIA roles. (Description and Open Graph tags: sphinxext-opengraph,
-configured in _config.yml.)"""
+chart and table scripts only where needed, what a page's date depends on, and the workarounds for Jupyter
+Book 1's duplicated inline scripts and the bibliography's ARIA roles. Description and Open Graph tags come from
+sphinxext-opengraph, "Last updated" from sphinx-last-updated-by-git (both configured in _config.yml)."""
 
 from __future__ import annotations
 
 import json
 import re
-import subprocess
-from functools import cache
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -16,16 +14,6 @@ from sphinx.application import Sphinx
 from . import __version__, paths
 from .charts import CHART_CLASS
 from .rebuilds import TOOLKIT_INPUT
-
-
-@cache
-def _git_date(*files: str) -> str | None:
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", *files], cwd=paths.root(),
-                             capture_output=True, text=True, timeout=20, check=True).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out or None
 
 
 CHART_PATTERN = re.compile(
@@ -79,14 +67,17 @@ def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree)
         context["body"] = body = _with_static_images(app, body, context["pathto"])
         app.add_js_file(app.reviewkit_bundle, loading_method="defer")
         app.add_js_file("reviewkit-charts.js", loading_method="defer")
-    if doctree is not None and pagename in app.env.found_docs:
-        source = paths.relative(Path(app.env.doc2path(pagename)))
-        inputs = [name for name in getattr(app.env, "reviewkit_inputs", {}).get(pagename, {}) if name != TOOLKIT_INPUT]
-        date = _git_date(source, *inputs)
-        if date:
-            context["last_updated"] = date
-        else:
-            context.pop("last_updated", None)
+
+
+def _on_doctree_read(app: Sphinx, doctree) -> None:
+    """The data files a chapter declares (and the data package, for an executed one: reviewkit.rebuilds records
+    them at source-read) are dependencies of its page. sphinx-last-updated-by-git dates a page by the newest
+    commit of its source and its dependencies, so a corrected CSV cell dates the chapters that show it."""
+    docname = app.env.docname
+    for name in getattr(app.env, "reviewkit_inputs", {}).get(docname, {}):
+        path = paths.root() / name
+        if name != TOOLKIT_INPUT and path.is_file():
+            app.env.note_dependency(str(path))
 
 
 def _on_config_inited(app: Sphinx, config) -> None:
@@ -111,6 +102,7 @@ def _without_relative_og_url(app: Sphinx, pagename, templatename, context, doctr
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _on_config_inited)
+    app.connect("doctree-read", _on_doctree_read)
     app.connect("html-page-context", _on_html_page_context)
     app.connect("html-page-context", _without_relative_og_url, priority=550)  # after sphinxext-opengraph (500)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

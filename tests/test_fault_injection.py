@@ -136,6 +136,15 @@ def test_toc_entry_naming_a_missing_file(book):
     assert "create chapters/outlok.md" in problem.fix
 
 
+def test_toc_structure_jupyter_book_rejects(book):
+    toc = book / "_toc.yml"
+    text = toc.read_text().replace("- file: chapters/outlook", "- fiel: chapters/outlook")
+    toc.write_text(text, encoding="utf-8")
+    problem = only(problems_for(book, file="_toc.yml"))
+    assert problem.line == next(n for n, line in enumerate(text.splitlines(), 1) if "fiel: chapters/outlook" in line)
+    assert "table of contents" in problem.message and "- file:" in problem.fix
+
+
 def test_chapter_declaring_a_missing_data_file(book):
     chapter = book / "chapters" / "outlook.md"
     chapter.write_text(chapter.read_text().replace("data_files:\n", "data_files:\n  - data/nothing.csv\n", 1))

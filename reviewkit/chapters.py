@@ -1,4 +1,8 @@
-"""The book's chapters as authors write them: front matter, citations, glue references, data inputs."""
+"""The book's chapters as authors write them: front matter, citations, glue references, data inputs.
+
+Directives (code cells, source checks, update boxes) are found by MyST's own parser (reviewkit.mystdoc), so a
+fence of four backticks or of more colons counts and a directive quoted inside a code block does not. Roles are
+still found by their regexes: the parser gives an inline role only the first line of its paragraph."""
 
 from __future__ import annotations
 
@@ -11,15 +15,12 @@ import yaml
 from sphinx_external_toc.api import FileItem
 from sphinx_external_toc.parsing import MalformedError, parse_toc_data
 
-from . import inputs, paths
+from . import inputs, mystdoc, paths
 from .problems import Problem
 
 # {cite}`a,b`, {cite:p}`a`, {cite:t}`a` ... (sphinxcontrib-bibtex roles)
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
-SOURCE_CHECK_DIRECTIVE = re.compile(r"^(?::::|```)\{source-check\}\s+(.+?)\s*$")
-EVIDENCE_UPDATE_DIRECTIVE = re.compile(r"^(?::::|```)\{evidence-update\}\s+(.+?)\s*$")
 GLUE_TEXT_ROLE = re.compile(r"\{glue:text\}`([^`:]+)(?::[^`]*)?`")
-CODE_CELL = re.compile(r"^```\{code-cell\}", re.M)
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 
 
@@ -45,9 +46,19 @@ class Chapter:
         loaded = inputs.parse_yaml(match.group(1), self.name, first_line=2)  # raises inputs.Unreadable
         return loaded if isinstance(loaded, dict) else {}
 
+    @cached_property
+    def directives(self) -> list[mystdoc.Directive]:
+        """Every directive of the chapter, nested ones included, with the 1-based line of its opening fence."""
+        return [element.directive for element in mystdoc.elements(self.text) if element.kind == "directive"]
+
     @property
     def has_code_cells(self) -> bool:
-        return bool(CODE_CELL.search(self.text))
+        return any(directive.name == "code-cell" for directive in self.directives)
+
+    def _directive_ids(self, name: str) -> list[tuple[int, str]]:
+        """(line, id) for each id given to a directive ``name`` (``:::{source-check} SC1 SC2``: two)."""
+        return [(directive.line, item) for directive in self.directives if directive.name == name
+                for item in directive.argument.split()]
 
     @property
     def data_files(self) -> list[str]:
@@ -71,11 +82,11 @@ class Chapter:
 
     def evidence_updates(self) -> list[tuple[int, str]]:
         """(line, update id) for every {evidence-update} directive."""
-        return [(line, update_id) for line, ids in self._matches(EVIDENCE_UPDATE_DIRECTIVE) for update_id in ids.split()]
+        return self._directive_ids("evidence-update")
 
     def source_checks(self) -> list[tuple[int, str]]:
         """(line, check id) for every {source-check} directive."""
-        return [(line, check_id) for line, ids in self._matches(SOURCE_CHECK_DIRECTIVE) for check_id in ids.split()]
+        return self._directive_ids("source-check")
 
 
 TOC_NAME = "_toc.yml"

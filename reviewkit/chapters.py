@@ -1,4 +1,8 @@
-"""The book's chapters as authors write them: front matter, citations, glue references, data inputs."""
+"""The book's chapters as authors write them: front matter, citations, glue references, data inputs.
+
+Directives (code cells, source checks, update boxes) are found by MyST's own parser (reviewkit.mystdoc), so a
+fence of four backticks or of more colons counts and a directive quoted inside a code block does not. Roles are
+still found by their regexes: the parser gives an inline role only the first line of its paragraph."""
 
 from __future__ import annotations
 
@@ -7,15 +11,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from . import inputs, paths
+import yaml
+from sphinx_external_toc.api import FileItem
+from sphinx_external_toc.parsing import MalformedError, parse_toc_data
+
+from . import inputs, mystdoc, paths
 from .problems import Problem
 
 # {cite}`a,b`, {cite:p}`a`, {cite:t}`a` ... (sphinxcontrib-bibtex roles)
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
-SOURCE_CHECK_DIRECTIVE = re.compile(r"^(?::::|```)\{source-check\}\s+(.+?)\s*$")
-EVIDENCE_UPDATE_DIRECTIVE = re.compile(r"^(?::::|```)\{evidence-update\}\s+(.+?)\s*$")
 GLUE_TEXT_ROLE = re.compile(r"\{glue:text\}`([^`:]+)(?::[^`]*)?`")
-CODE_CELL = re.compile(r"^```\{code-cell\}", re.M)
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 
 
@@ -41,9 +46,19 @@ class Chapter:
         loaded = inputs.parse_yaml(match.group(1), self.name, first_line=2)  # raises inputs.Unreadable
         return loaded if isinstance(loaded, dict) else {}
 
+    @cached_property
+    def directives(self) -> list[mystdoc.Directive]:
+        """Every directive of the chapter, nested ones included, with the 1-based line of its opening fence."""
+        return [element.directive for element in mystdoc.elements(self.text) if element.kind == "directive"]
+
     @property
     def has_code_cells(self) -> bool:
-        return bool(CODE_CELL.search(self.text))
+        return any(directive.name == "code-cell" for directive in self.directives)
+
+    def _directive_ids(self, name: str) -> list[tuple[int, str]]:
+        """(line, id) for each id given to a directive ``name`` (``:::{source-check} SC1 SC2``: two)."""
+        return [(directive.line, item) for directive in self.directives if directive.name == name
+                for item in directive.argument.split()]
 
     @property
     def data_files(self) -> list[str]:
@@ -67,33 +82,69 @@ class Chapter:
 
     def evidence_updates(self) -> list[tuple[int, str]]:
         """(line, update id) for every {evidence-update} directive."""
-        return [(line, update_id) for line, ids in self._matches(EVIDENCE_UPDATE_DIRECTIVE) for update_id in ids.split()]
+        return self._directive_ids("evidence-update")
 
     def source_checks(self) -> list[tuple[int, str]]:
         """(line, check id) for every {source-check} directive."""
-        return [(line, check_id) for line, ids in self._matches(SOURCE_CHECK_DIRECTIVE) for check_id in ids.split()]
+        return self._directive_ids("source-check")
+
+
+TOC_NAME = "_toc.yml"
+TOC_FIX = ("write it as Jupyter Book's table of contents: `format: jb-book`, `root:` naming the landing page, then "
+           "`parts:`, each with a `caption:` and `chapters:` of `- file: chapters/<name>` entries (see the entries "
+           "around it)")
 
 
 def toc_files(root: Path | None = None) -> list[str]:
-    """Every file named in _toc.yml (without suffix), in reading order."""
+    """Every document of _toc.yml as written there (without suffix), in reading order: the root, then each
+    entry followed by the entries nested under it.
+
+    _toc.yml is read as Jupyter Book reads it, by sphinx-external-toc's parser, after the safe YAML reader:
+    invalid YAML, or a structure the parser rejects, raises inputs.Unreadable naming the file and the line."""
     root = root or paths.root()
-    toc = inputs.load_yaml(root / "_toc.yml")  # raises inputs.Unreadable
-    found: list[str] = []
+    path = root / TOC_NAME
+    data = inputs.load_yaml(path)  # raises inputs.Unreadable, with the line of a YAML error
+    try:
+        site_map = parse_toc_data(data)
+    except MalformedError as error:
+        raise inputs.Unreadable(Problem(paths.relative(path), _toc_line(inputs.read_text(path), str(error)), None,
+                                        f"is not a table of contents Jupyter Book can read: {error}", TOC_FIX)) from None
+    order: list[str] = []
 
-    def walk(node):
-        if isinstance(node, dict):
-            for key in ("root", "file"):
-                if key in node:
-                    found.append(str(node[key]))
-            for value in node.values():
-                if isinstance(value, (list, dict)):
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
+    def walk(docname: str) -> None:
+        if docname in order or docname not in site_map:
+            return
+        order.append(docname)
+        for subtree in site_map[docname].subtrees:
+            for item in subtree.items:
+                if isinstance(item, FileItem):
+                    walk(str(item))
 
-    walk(toc)
-    return found
+    walk(site_map.root.docname)
+    return order
+
+
+def _toc_line(text: str, message: str) -> int | None:
+    """The line of _toc.yml a parser error is about: the error names a place ("@ '/parts/0/chapters/3/'") or a
+    value ("document file used multiple times: 'chapters/x'")."""
+    if place := re.search(r"@ '([^']*)'", message):
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        for part in filter(None, place.group(1).split("/")):
+            if isinstance(node, yaml.MappingNode):
+                node = next((value for key, value in node.value if key.value == part), None)
+            elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
+                node = node.value[int(part)]
+            else:
+                break
+            if node is None:
+                return None
+        return node.start_mark.line + 1 if node is not None else None
+    if named := re.search(r": '([^']+)'$", message):
+        # The last line that gives the value: a document listed twice is wrong where it is listed again.
+        lines = [number for number, line in enumerate(text.splitlines(), 1)
+                 if re.search(rf":\s*{re.escape(named.group(1))}\s*$", line)]
+        return lines[-1] if lines else None
+    return None
 
 
 def resolve_toc_file(entry: str, root: Path | None = None) -> Path | None:
@@ -131,7 +182,7 @@ def readable_chapters(root: Path | None = None) -> tuple[list[Chapter], list[Pro
 def check_toc(root: Path | None = None) -> list[Problem]:
     root = root or paths.root()
     problems = []
-    toc_text = inputs.read_text(root / "_toc.yml").splitlines()
+    toc_text = inputs.read_text(root / TOC_NAME).splitlines()
     for entry in toc_files(root):
         if resolve_toc_file(entry, root) is None:
             line = next((n for n, text in enumerate(toc_text, 1) if entry in text), None)

@@ -1,13 +1,12 @@
 """Each page as the theme renders it: a static image of every chart (for readers without JavaScript), the
-chart and table scripts only where needed, page dates from git, description and Open Graph tags, and the
-workarounds for Jupyter Book 1's duplicated inline scripts and the bibliography's ARIA roles."""
+chart and table scripts only where needed, what a page's date depends on, and the workarounds for Jupyter
+Book 1's duplicated inline scripts and the bibliography's ARIA roles. Description and Open Graph tags come from
+sphinxext-opengraph, "Last updated" from sphinx-last-updated-by-git (both configured in _config.yml)."""
 
 from __future__ import annotations
 
 import json
 import re
-import subprocess
-from functools import cache
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -15,16 +14,6 @@ from sphinx.application import Sphinx
 from . import __version__, paths
 from .chart_markup import CHART_CLASS, CHART_PATTERN, static_image
 from .rebuilds import TOOLKIT_INPUT
-
-
-@cache
-def _git_date(*files: str) -> str | None:
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", *files], cwd=paths.root(),
-                             capture_output=True, text=True, timeout=20, check=True).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out or None
 
 
 def _with_static_images(app: Sphinx, body: str, pathto) -> str:
@@ -74,42 +63,42 @@ def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree)
         context["body"] = body = _with_static_images(app, body, context["pathto"])
         app.add_js_file(app.reviewkit_bundle, loading_method="defer")
         app.add_js_file("reviewkit-charts.js", loading_method="defer")
-    if doctree is not None and pagename in app.env.found_docs:
-        source = paths.relative(Path(app.env.doc2path(pagename)))
-        inputs = [name for name in getattr(app.env, "reviewkit_inputs", {}).get(pagename, {}) if name != TOOLKIT_INPUT]
-        _page_metadata(app, pagename, context, doctree)
-        date = _git_date(source, *inputs)
-        if date:
-            context["last_updated"] = date
-        else:
-            context.pop("last_updated", None)
 
 
-def _page_metadata(app: Sphinx, pagename: str, context: dict, doctree) -> None:
-    """Description and Open Graph tags from the page's title and first paragraph (no third-party host)."""
-    import html as html_module
-
-    from docutils import nodes as docutils_nodes
-
-    paragraph = next((p for p in doctree.findall(docutils_nodes.paragraph)
-                      if len(p.astext()) > 60 and not isinstance(p.parent, docutils_nodes.admonition)), None)
-    description = " ".join((paragraph.astext() if paragraph else app.config.project).split())
-    if len(description) > 200:
-        description = description[:197].rsplit(" ", 1)[0] + "…"
-    title = context.get("title") or app.config.project
-    tags = {
-        "name=\"description\"": description,
-        "property=\"og:title\"": html_module.unescape(str(title)),
-        "property=\"og:description\"": description,
-        "property=\"og:type\"": "article",
-        "property=\"og:site_name\"": app.config.project,
-    }
-    context["metatags"] = context.get("metatags", "") + "".join(
-        f'<meta {attribute} content="{html_module.escape(value, quote=True)}" />\n' for attribute, value in tags.items())
+def _on_doctree_read(app: Sphinx, doctree) -> None:
+    """The data files a chapter declares (and the data package, for an executed one: reviewkit.rebuilds records
+    them at source-read) are dependencies of its page. sphinx-last-updated-by-git dates a page by the newest
+    commit of its source and its dependencies, so a corrected CSV cell dates the chapters that show it."""
+    docname = app.env.docname
+    for name in getattr(app.env, "reviewkit_inputs", {}).get(docname, {}):
+        path = paths.root() / name
+        if name != TOOLKIT_INPUT and path.is_file():
+            app.env.note_dependency(str(path))
 
 
+def _on_config_inited(app: Sphinx, config) -> None:
+    # sphinxext-opengraph writes the description and Open Graph tags (configured in _config.yml). Its site name
+    # defaults to Sphinx's `project`, which Jupyter Book leaves unset: the book's title is html_title. Its og:url
+    # is absolute only when it knows where the site lives: the site's own base URL, when one is set.
+    if "ogp_site_name" in config and config.ogp_site_name is None:
+        config.ogp_site_name = config.html_title or config.project
+    if "ogp_site_url" in config and not config.ogp_site_url and config.html_baseurl:
+        config.ogp_site_url = config.html_baseurl
+
+
+RELATIVE_OG_URL = re.compile(r'<meta property="og:url" content="(?![a-zA-Z][a-zA-Z0-9+.-]*:)[^"]*" />\n?')
+
+
+def _without_relative_og_url(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Without a base URL the Open Graph extension writes og:url relative to the site's root, which a crawler
+    resolves against the page's own address (chapters/chapters/...): no og:url is better than a wrong one."""
+    if "metatags" in context:
+        context["metatags"] = RELATIVE_OG_URL.sub("", context["metatags"])
 
 
 def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", _on_config_inited)
+    app.connect("doctree-read", _on_doctree_read)
     app.connect("html-page-context", _on_html_page_context)
+    app.connect("html-page-context", _without_relative_og_url, priority=550)  # after sphinxext-opengraph (500)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -38,23 +38,10 @@ def chromium() -> str | None:
 
 
 def reading_order(root: Path) -> list[str]:
-    """Every document of _toc.yml in reading order, read with sphinx-external-toc's own parser."""
-    from sphinx_external_toc.parsing import parse_toc_yaml
+    """Every document of _toc.yml in reading order (reviewkit.chapters reads it with sphinx-external-toc)."""
+    from .chapters import toc_files
 
-    site_map = parse_toc_yaml(root / "_toc.yml")
-    order: list[str] = []
-
-    def walk(docname: str) -> None:
-        if docname in order or docname not in site_map:
-            return
-        order.append(docname)
-        for subtree in site_map[docname].subtrees:
-            for item in subtree.items:
-                if isinstance(item, str):
-                    walk(item)
-
-    walk(site_map.root.docname)
-    return order
+    return toc_files(root)
 
 
 def _prefix(docname: str) -> str:

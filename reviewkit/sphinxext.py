@@ -5,7 +5,7 @@ its own module.
   checks every internal link and anchor, writes a build report for the tests and the benchmark.
 - reviewkit.rebuilds: data-aware rebuilds and the execution-cache key of each chapter.
 - reviewkit.vega_bundle: the offline charts' local Vega bundle.
-- reviewkit.page_context: per-page chart images, scripts, dates and metadata.
+- reviewkit.page_context: per-page chart images and scripts; the data a page's date depends on.
 - and the directives, surveillance, edition, parallel execution and hardening modules named in setup().
 """
 
@@ -41,6 +41,6 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("reviewkit.rebuilds")  # data-aware rebuilds, where each source check is shown
     app.setup_extension("reviewkit.vega_bundle")  # offline Vega/Vega-Lite/Vega-Embed
     app.setup_extension("reviewkit.build_report")  # pre-build check; publish data, link check, build report
-    app.setup_extension("reviewkit.page_context")  # static chart images, scripts, git dates, page metadata
+    app.setup_extension("reviewkit.page_context")  # static chart images, scripts, what page dates depend on
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}

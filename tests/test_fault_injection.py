@@ -136,6 +136,43 @@ def test_toc_entry_naming_a_missing_file(book):
     assert "create chapters/outlok.md" in problem.fix
 
 
+def test_toc_structure_jupyter_book_rejects(book):
+    toc = book / "_toc.yml"
+    text = toc.read_text().replace("- file: chapters/outlook", "- fiel: chapters/outlook")
+    toc.write_text(text, encoding="utf-8")
+    problem = only(problems_for(book, file="_toc.yml"))
+    assert problem.line == next(n for n, line in enumerate(text.splitlines(), 1) if "fiel: chapters/outlook" in line)
+    assert "table of contents" in problem.message and "- file:" in problem.fix
+
+
+def _a_shown_check(book):
+    """(chapter path, its lines, the check's id, the 0-based lines of its opening and closing fences)."""
+    from reviewkit.chapters import all_chapters
+
+    chapter = next(c for c in all_chapters() if c.source_checks())
+    line, check_id = chapter.source_checks()[0]
+    lines = chapter.text.splitlines()
+    fence = lines[line - 1][:len(lines[line - 1]) - len(lines[line - 1].lstrip(":`"))]
+    closing = next(i for i in range(line, len(lines)) if lines[i].strip() == fence)
+    return chapter.path, lines, check_id, line - 1, closing
+
+
+def test_a_source_check_in_a_longer_fence_is_shown(book):
+    path, lines, check_id, opening, closing = _a_shown_check(book)
+    lines[opening], lines[closing] = ":" + lines[opening], ":" + lines[closing]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert problems_for(book, field=check_id) == []
+
+
+def test_a_source_check_quoted_in_a_code_block_is_not_shown(book):
+    path, lines, check_id, opening, closing = _a_shown_check(book)
+    lines[closing:closing + 1] = [lines[closing], "````"]
+    lines[opening:opening] = ["````markdown"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problem = only(problems_for(book, field=check_id))
+    assert problem.file == "data/source_checks.csv" and "shown in no chapter" in problem.message
+
+
 def test_chapter_declaring_a_missing_data_file(book):
     chapter = book / "chapters" / "outlook.md"
     chapter.write_text(chapter.read_text().replace("data_files:\n", "data_files:\n  - data/nothing.csv\n", 1))

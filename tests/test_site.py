@@ -7,6 +7,7 @@ import functools
 import hashlib
 import re
 import subprocess
+from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -209,21 +210,38 @@ def test_audit_status_counts_equal_the_csv(site):
     assert {key: int(glued[key]) for key in expected} == expected
 
 
+def _commit_days(*files: str) -> set[str]:
+    """The days (UTC) of the commits that touched any of ``files``, by author date (what the page shows)."""
+    out = subprocess.run(["git", "log", "--format=%at", "--", *files], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout.split()
+    return {datetime.fromtimestamp(int(stamp), timezone.utc).strftime("%Y-%m-%d") for stamp in out}
+
+
 def test_last_updated_comes_from_git(site):
-    """A chapter's date is the last commit of the chapter or of any data file it reads."""
-    reader = next(c for c in CHAPTERS if c.data_files)
-    chapter, inputs = reader.name.removesuffix(".md"), reader.data_files
-    expected = subprocess.run(["git", "log", "-1", "--format=%cs", "--", f"{chapter}.md", *inputs], cwd=ROOT,
-                              capture_output=True, text=True, check=True).stdout.strip()
-    footer = page(site, chapter).get_text(" ")
-    assert f"Last updated on {expected}" in " ".join(footer.split())
+    """A page's date is the day of the newest commit of its chapter or of what it shows: never older than the
+    chapter and the data files it declares, and always the day of a commit to one of them or to other data,
+    references or images the page shows (tests/test_page_dates.py pins it down on commits of known dates)."""
+    for chapter in CHAPTERS:
+        docname = chapter.name.removesuffix(".md")
+        footer = " ".join(page(site, docname).get_text(" ").split())
+        shown = re.search(r"Last updated on (\d{4}-\d{2}-\d{2})", footer)
+        assert shown, f"{docname} shows no date"
+        assert shown.group(1) >= max(_commit_days(chapter.name, *chapter.data_files)), docname
+        assert shown.group(1) in _commit_days(chapter.name, *chapter.data_files, "data", "references.bib",
+                                               "surveillance", "assets"), docname
 
 
 def test_pages_have_description_metadata(site):
+    """Every page is described by its own words, under its own title (tests/test_page_metadata.py: which words)."""
     for chapter in CHAPTERS:
         soup = page(site, chapter.name.removesuffix(".md"))
-        assert soup.find("meta", attrs={"name": "description"})["content"]
-        assert soup.find("meta", property="og:title")["content"]
+        description = soup.find("meta", attrs={"name": "description"})["content"]
+        assert description and soup.find("meta", property="og:description")["content"] == description
+        text = set(re.findall(r"\w+", soup.select_one("article").get_text(" ")))
+        words = re.findall(r"\w+", description.removesuffix("..."))[:-1]  # the last word may be cut short
+        assert words and set(words) <= text, chapter.name
+        title = soup.find("meta", property="og:title")["content"]
+        assert title and soup.title.get_text().startswith(title), chapter.name
 
 
 def _plain_quotes(text: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
@@ -72,7 +72,20 @@ def split_options(body: str) -> tuple[dict[str, str], int]:
 
 def elements(text: str, first_line: int = 1, parents: tuple[Directive, ...] = (),
              extensions: frozenset[str] = EXTENSIONS) -> list[Element]:
-    """Every raw HTML token, link, image and directive of ``text``, in order, nested bodies included."""
+    """Every raw HTML token, link, image and directive of ``text``, in order, nested bodies included. A whole
+    chapter is parsed once per text (make check's rules and the build each ask for it); treat the result as
+    read-only."""
+    if not parents:
+        return list(_document(text, first_line, extensions))
+    return _elements(text, first_line, parents, extensions)
+
+
+@lru_cache(maxsize=128)
+def _document(text: str, first_line: int, extensions: frozenset[str]) -> tuple[Element, ...]:
+    return tuple(_elements(text, first_line, (), extensions))
+
+
+def _elements(text: str, first_line: int, parents: tuple[Directive, ...], extensions: frozenset[str]) -> list[Element]:
     found: list[Element] = []
     for token in _parser(extensions).parse(text):
         line = first_line + (token.map[0] if token.map else 0)
@@ -93,7 +106,7 @@ def elements(text: str, first_line: int = 1, parents: tuple[Directive, ...] = ()
                                   line + 1 + used, parents)
             found.append(Element("directive", line, directive.name, parents, directive))
             if directive.name not in OPAQUE:
-                found += elements(directive.body, directive.body_line, (*parents, directive), extensions)
+                found += _elements(directive.body, directive.body_line, (*parents, directive), extensions)
     return found
 
 

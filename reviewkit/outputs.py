@@ -7,6 +7,7 @@ The static drawing of each chart is kept from the kernel's output (the page show
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from myst_nb.core.render import NbElementRenderer
@@ -47,23 +48,27 @@ def notebook_problems(notebook: dict, limit: int = MAX_CELL_OUTPUT) -> list[str]
     return problems
 
 
-def chart_images(notebook: dict) -> dict[str, str]:
-    """chart id -> the static SVG the kernel drew beside it (reviewkit.charts' renderer puts both in one output)."""
+def chart_images(notebook: dict, glued: Iterable[dict] = ()) -> dict[str, str]:
+    """chart id -> the static SVG the kernel drew beside it: reviewkit.charts' renderer puts both in one output,
+    shown in a cell or glued (``glued``: myst-nb takes glued outputs out of their cells, see
+    NbClientBase.glue_data; in a notebook not yet read by myst-nb they carry its glue prefix)."""
+    from myst_nb.ext.glue import GLUE_PREFIX
+
+    outputs = [output for cell in notebook.get("cells", []) for output in cell.get("outputs", [])]
     found = {}
-    for cell in notebook.get("cells", []):
-        for output in cell.get("outputs", []):
-            data = output.get("data") or {}
-            html, svg = data.get("text/html"), data.get("image/svg+xml")
-            if html and svg:
-                html, svg = ("".join(v) if isinstance(v, list) else v for v in (html, svg))
-                for match in CHART_PATTERN.finditer(html):
-                    found[match["id"]] = svg
+    for output in [*outputs, *glued]:
+        data = {key.removeprefix(GLUE_PREFIX): value for key, value in (output.get("data") or {}).items()}
+        html, svg = data.get("text/html"), data.get("image/svg+xml")
+        if html and svg:
+            html, svg = ("".join(v) if isinstance(v, list) else v for v in (html, svg))
+            for match in CHART_PATTERN.finditer(html):
+                found[match["id"]] = svg
     return found
 
 
-def keep_chart_images(notebook: dict, outdir: Path) -> None:
+def keep_chart_images(notebook: dict, outdir: Path, glued: Iterable[dict] = ()) -> None:
     """Save the kernel's drawing of each chart where the page will link it, so the build need not draw it again."""
-    for chart_id, svg in chart_images(notebook).items():
+    for chart_id, svg in chart_images(notebook, glued).items():
         target = static_image(outdir, chart_id)
         if not target.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -86,4 +91,4 @@ class OutputsRenderer(NbElementRenderer):
             self.logger.warning(f"[reviewkit] {chapter}: {problem}", subtype="reviewkit_outputs")
         env = getattr(self.renderer, "sphinx_env", None)
         if env is not None and env.app.builder.format == "html":
-            keep_chart_images(notebook, Path(env.app.outdir))
+            keep_chart_images(notebook, Path(env.app.outdir), self.renderer.nb_client.glue_data.values())

@@ -88,8 +88,8 @@ def execute_in_parallel(app: Sphinx, env, docnames: list[str]) -> None:
     nb_config = getattr(env, "mystnb_config", None)
     workers = int(os.environ.get("REVIEWKIT_EXECUTION_WORKERS") or app.config.reviewkit_execution_workers
                   or available_cores())
-    if nb_config is None or nb_config.execution_mode != "cache" or workers < 2:
-        return
+    if nb_config is None or nb_config.execution_mode != "cache" or workers < 2 or len(docnames) < 2:
+        return  # (one page to read: nothing to run beside it, myst-nb executes it in its turn if it must)
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 

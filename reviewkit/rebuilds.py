@@ -55,13 +55,13 @@ def _code_cells(chapter: Chapter) -> list[str] | None:
     return [cell.body for cell in mystdoc.code_cells(chapter.text)] if chapter.has_code_cells else None
 
 
-def _current_hashes(docname: str, env, recorded: dict[str, str]) -> dict[str, str]:
-    declared = [name for name in recorded if name != TOOLKIT_INPUT]
-    code = None
+def _current_hashes(recorded: dict[str, str]) -> dict[str, str]:
+    """The recorded hashes with the declared inputs' recomputed. The toolkit's is kept as recorded: any change to
+    the toolkit re-reads every page anyway (_on_env_get_outdated), which recomputes it."""
+    current = input_hashes([name for name in recorded if name != TOOLKIT_INPUT], None)  # implicit ones included
     if TOOLKIT_INPUT in recorded:
-        path = Path(env.doc2path(docname))
-        code = _code_cells(Chapter(path, path.read_text(encoding="utf-8"))) if path.is_file() else []
-    return input_hashes(declared, code)
+        current[TOOLKIT_INPUT] = recorded[TOOLKIT_INPUT]
+    return current
 
 
 def _inputs_cell(chapter: str, hashes: dict[str, str]) -> str:
@@ -96,7 +96,7 @@ def _on_env_get_outdated(app, env, added, changed, removed) -> list[str]:
     for docname, hashes in recorded.items():
         if docname in removed or docname in changed or docname not in env.found_docs:
             continue
-        if _current_hashes(docname, env, hashes) != hashes:
+        if _current_hashes(hashes) != hashes:
             stale.append(docname)
     if stale:
         logger.info(f"[reviewkit] inputs changed, re-reading: {', '.join(sorted(stale))}")

@@ -110,11 +110,18 @@ def test_the_kernels_drawing_of_each_chart_is_kept_for_the_page(tmp_path):
                                            "data": {"text/html": [chart[:40], chart[40:]], "image/svg+xml": "<svg>1</svg>"}}]},
         {"cell_type": "code", "outputs": [{"output_type": "display_data", "data": {"text/html": "<p>no chart</p>",
                                                                                  "image/svg+xml": "<svg>2</svg>"}}]},
+        {"cell_type": "code", "outputs": [{"output_type": "display_data", "data": {  # a glued chart
+            "application/papermill.record/text/html": chart_html({**spec, "description": "Glued"}),
+            "application/papermill.record/image/svg+xml": "<svg>3</svg>"}}]},
         {"cell_type": "markdown", "source": "text"}]}
     chart_id = chart.split('id="', 1)[1].split('"', 1)[0]
-    assert outputs.chart_images(notebook) == {chart_id: "<svg>1</svg>"}
+    glued_id = chart_html({**spec, "description": "Glued"}).split('id="', 1)[1].split('"', 1)[0]
+    assert outputs.chart_images(notebook) == {chart_id: "<svg>1</svg>", glued_id: "<svg>3</svg>"}
     outputs.keep_chart_images(notebook, tmp_path)
     assert static_image(tmp_path, chart_id).read_text(encoding="utf-8") == "<svg>1</svg>"
     static_image(tmp_path, chart_id).write_text("<svg>kept</svg>", encoding="utf-8")
     outputs.keep_chart_images(notebook, tmp_path)
     assert static_image(tmp_path, chart_id).read_text(encoding="utf-8") == "<svg>kept</svg>", "an existing drawing stays"
+    taken_out = {"output_type": "display_data", "data": {"text/html": chart_html({**spec, "description": "Out"}),
+                                                         "image/svg+xml": "<svg>4</svg>"}}
+    assert "<svg>4</svg>" in outputs.chart_images({"cells": []}, [taken_out]).values(), "glued, as myst-nb keeps it"

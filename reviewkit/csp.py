@@ -89,25 +89,35 @@ def secure_page(html: str, live_reload: str = "") -> str:
     return _secured(html, live_reload)[0]
 
 
-def _secured(html: str, live_reload: str) -> tuple[str, BeautifulSoup]:
-    """(the secured page, the page parsed): the policy tag aside, the parsed page is the secured page."""
-    html = META.sub("", _without_theme_handlers(html))
-    soup = BeautifulSoup(html, "html.parser")
-    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(inline_script_hashes(soup), live_reload)}" />\n'
-    charset = CHARSET.search(html)
+def _prepared(html: str) -> str:
+    return META.sub("", _without_theme_handlers(html))
+
+
+def _with_policy(prepared: str, script_hashes: list[str], live_reload: str) -> str:
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(script_hashes, live_reload)}" />\n'
+    charset = CHARSET.search(prepared)
     if charset:
-        return html[:charset.end()] + tag + html[charset.end():], soup
-    head = re.search(r"<head[^>]*>\n?", html, re.I)
+        return prepared[:charset.end()] + tag + prepared[charset.end():]
+    head = re.search(r"<head[^>]*>\n?", prepared, re.I)
     # A page without <head> (the site root's redirect): the parser puts a leading <meta> into the head.
     end = head.end() if head else 0
-    return html[:end] + tag + html[end:], soup
+    return prepared[:end] + tag + prepared[end:]
+
+
+def _secured(html: str, live_reload: str) -> tuple[str, BeautifulSoup]:
+    """(the secured page, the page parsed): the policy tag aside, the parsed page is the secured page."""
+    prepared = _prepared(html)
+    soup = BeautifulSoup(prepared, "html.parser")
+    return _with_policy(prepared, inline_script_hashes(soup), live_reload), soup
 
 
 def secure_site(outdir: Path, live_reload: str = "") -> list[str]:
     """Secure every page of the site in place; return what the page policy still finds, page by page.
 
-    A page left exactly as this step left it in an earlier build, with no problem then, is not read again
-    (reviewkit.page_memo); one with a problem is never recorded, so it is reported on every build."""
+    Remembered (reviewkit.page_memo), for pages that had no problem: each page as this step left it (such a
+    page is not read again) and the script hashes of each page as Sphinx wrote it (a page Sphinx writes again
+    byte for byte, as it does the index and search pages, is secured without being parsed again). A page with a
+    problem is never remembered, so it is reported on every build."""
     memo = PageMemo(outdir.parent / MEMO, salt=f"{policy([], live_reload)}|{live_reload}")
     problems = []
     for page in sorted(outdir.rglob("*.html")):
@@ -117,10 +127,19 @@ def secure_site(outdir: Path, live_reload: str = "") -> list[str]:
         original = page.read_text(encoding="utf-8")
         if memo.get(relative, original):
             continue
-        html, soup = _secured(original, live_reload)
+        prepared = _prepared(original)
+        known_hashes = memo.get(relative + " as written", prepared)
+        if known_hashes is not None:
+            html, found = _with_policy(prepared, known_hashes, live_reload), []
+        else:
+            soup = BeautifulSoup(prepared, "html.parser")
+            script_hashes = inline_script_hashes(soup)
+            html = _with_policy(prepared, script_hashes, live_reload)
+            found = [f"{relative}: {problem}" for problem in page_policy.soup_problems(soup)]
+            if not found:
+                memo.put(relative + " as written", prepared, script_hashes)
         if html != original:
             page.write_text(html, encoding="utf-8")
-        found = [f"{relative}: {problem}" for problem in page_policy.soup_problems(soup)]
         if not found:
             memo.put(relative, html)
         problems += found

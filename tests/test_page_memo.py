@@ -127,3 +127,15 @@ def test_the_print_document_with_a_memo_is_the_one_without(pages, tmp_path, monk
 
 def test_digest_is_of_the_exact_bytes():
     assert page_memo.digest("a") == page_memo.digest(b"a") != page_memo.digest("a ")
+
+
+def test_a_page_written_again_byte_for_byte_is_secured_without_parsing(pages, monkeypatch):
+    written = (pages / "page.html").read_text(encoding="utf-8")
+    csp.secure_site(pages)
+    secured = (pages / "page.html").read_text(encoding="utf-8")
+    (pages / "page.html").write_text(written, encoding="utf-8")  # Sphinx writes the same page again
+    parsed = []
+    real = csp.BeautifulSoup
+    monkeypatch.setattr(csp, "BeautifulSoup", lambda *a, **k: parsed.append(1) or real(*a, **k))
+    assert csp.secure_site(pages) == []
+    assert parsed == [] and (pages / "page.html").read_text(encoding="utf-8") == secured

@@ -59,16 +59,16 @@ unit: $(STAMP)
 
 # The author loop: sphinx-autobuild serves the site, rebuilds on every saved change (chapters, data/,
 # references.bib, reviewkit/) and reloads the open page. It runs Sphinx with the configuration Jupyter Book
-# derives from _config.yml (`jupyter-book config sphinx` writes it to conf.py, which git ignores), into the
-# same _build as `make book`, so the execution cache and the data-aware rebuilds are shared.
-# Restart it after editing _config.yml. -D reviewkit_live_reload lets the pages' Content-Security-Policy
+# derives from _config.yml (`jupyter-book config sphinx` writes it to conf.py, which git ignores), into a
+# preview of its own (_build/serve: its pages, environment and execution cache), so it never touches the site
+# `make book` published in _build/html and switching between the two rebuilds nothing. Restart it after editing _config.yml. -D reviewkit_live_reload lets the pages' Content-Security-Policy
 # allow the one reload script sphinx-autobuild adds (reviewkit/csp.py). -D reviewkit_pdf=0: the preview prints
 # no PDF edition on every save (its pages leave out the PDF link); `make book` prints it.
 SERVE_IGNORE := _build .git .venv .pytest_cache tests benchmarks conf.py
 serve: $(STAMP)
 	$(BIN)/reviewkit check
 	$(BIN)/jupyter-book config sphinx . >/dev/null
-	$(BIN)/sphinx-autobuild . $(BUILD)/html --doctree-dir $(BUILD)/.doctrees --nitpicky \
+	$(BIN)/sphinx-autobuild . $(BUILD)/serve/html --doctree-dir $(BUILD)/serve/.doctrees --nitpicky \
 		-D reviewkit_live_reload=127.0.0.1:8000 -D reviewkit_pdf=0 \
 		--host 127.0.0.1 --port 8000 $(foreach path,$(SERVE_IGNORE),--ignore "$(CURDIR)/$(path)")
 

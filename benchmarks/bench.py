@@ -59,8 +59,13 @@ def command(root: Path, mode: str) -> list[str]:
     edition), here with warnings as errors so that a broken build cannot pass for a fast one."""
     if mode == "book":
         return [str(BIN / "jupyter-book"), "build", str(root), "--warningiserror", "--nitpick", "--keep-going"]
-    return [str(BIN / "sphinx-build"), str(root), str(root / "_build" / "html"), "--doctree-dir",
-            str(root / "_build" / ".doctrees"), "--nitpicky", "-W", "--keep-going", *SERVE_SETTINGS]
+    return [str(BIN / "sphinx-build"), str(root), str(built(root, mode) / "html"), "--doctree-dir",
+            str(built(root, mode) / ".doctrees"), "--nitpicky", "-W", "--keep-going", *SERVE_SETTINGS]
+
+
+def built(root: Path, mode: str) -> Path:
+    """Where a build of ``mode`` writes its site, environment and report (as the Makefile's targets do)."""
+    return root / "_build" / ("serve" if mode == "serve" else ".")
 
 
 def build(root: Path, mode: str = "book", **environment: str) -> tuple[float, float, list[str]]:
@@ -74,7 +79,7 @@ def build(root: Path, mode: str = "book", **environment: str) -> tuple[float, fl
     elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     if result.returncode != 0:
         sys.exit(f"bench: the build of {root} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    report = json.loads((root / "_build" / "reviewkit-build.json").read_text())
+    report = json.loads((built(root, mode) / "reviewkit-build.json").read_text())
     executed = sorted(doc for doc, info in report["chapters"].items() if info["executed_this_build"])
     return elapsed, cpu, executed
 

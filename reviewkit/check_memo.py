@@ -34,7 +34,7 @@ class CheckMemo:
         found = {path for pattern in patterns for path in self.root.glob(pattern) if path.is_file()}
         found |= {self.root / pattern for pattern in patterns if "*" not in pattern}  # a missing file counts too
         if with_toc_files:
-            from .chapters import resolve_toc_file, toc_files
+            from .toc import resolve_toc_file, toc_files
             from .inputs import Unreadable
 
             try:

@@ -38,8 +38,8 @@ def chromium() -> str | None:
 
 
 def reading_order(root: Path) -> list[str]:
-    """Every document of _toc.yml in reading order (reviewkit.chapters reads it with sphinx-external-toc)."""
-    from .chapters import toc_files
+    """Every document of _toc.yml in reading order (reviewkit.toc reads it with sphinx-external-toc)."""
+    from .toc import toc_files
 
     return toc_files(root)
 

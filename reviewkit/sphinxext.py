@@ -1,9 +1,13 @@
 """The book's Sphinx extension (listed in _config.yml): a short list of what the build wires, each concern in
 its own module.
 
-- reviewkit.build_report: refuses to build when `make check` would fail; publishes data/ beside the pages,
-  checks every internal link and anchor, writes a build report for the tests and the benchmark.
-- reviewkit.rebuilds: data-aware rebuilds and the execution-cache key of each chapter.
+- reviewkit.build_report: refuses to build when `make check` would fail (checks remembered by what they read,
+  reviewkit.check_memo); publishes data/ beside the pages, checks every internal link and anchor, writes a
+  build report for the tests and the benchmark.
+- reviewkit.rebuilds: data-aware rebuilds and the execution-cache key of each chapter (its data and the
+  toolkit modules its code imports, reviewkit.code_imports); pages that link across the book rewritten only
+  when what they link to moved.
+- reviewkit.page_memo: the steps that read the finished site skip pages whose bytes they already handled.
 - reviewkit.vega_bundle: the offline charts' local Vega bundle.
 - reviewkit.page_context: per-page chart images and scripts; the data a page's date depends on.
 - and the directives, surveillance, edition, parallel execution and hardening modules named in setup().

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 
 from browser_support import CHROMIUM_ARGS, chromium_path, serve, url_of
 from reviewkit import bibliography, paths, statuses
-from reviewkit.chapters import toc_files
+from reviewkit.toc import toc_files
 from reviewkit.source_checks import COMPACT_CLASS
 
 pytestmark = pytest.mark.browser

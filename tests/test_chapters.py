@@ -9,7 +9,8 @@ from sphinx_external_toc.parsing import parse_toc_yaml
 
 from conftest import ROOT
 from reviewkit import inputs
-from reviewkit.chapters import Chapter, toc_files
+from reviewkit.chapters import Chapter
+from reviewkit.toc import toc_files
 from reviewkit.problems import Problem
 
 TOC = """format: jb-book

@@ -21,7 +21,7 @@ import pytest
 from conftest import snapshot
 from helpers import read_rows, write_rows
 from reviewkit import schema
-from reviewkit.chapters import toc_files
+from reviewkit.toc import toc_files
 from reviewkit.check import run_checks
 
 

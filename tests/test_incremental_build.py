@@ -12,7 +12,8 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from conftest import build, build_report_of, copy_book
-from reviewkit.chapters import all_chapters, toc_files
+from reviewkit.chapters import all_chapters
+from reviewkit.toc import toc_files
 
 pytestmark = pytest.mark.build
 

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from conftest import BUILD
-from reviewkit.chapters import toc_files
+from reviewkit.toc import toc_files
 from test_browser import chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]

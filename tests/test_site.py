@@ -19,7 +19,8 @@ from bs4 import BeautifulSoup
 from conftest import ROOT
 from reviewkit import statuses
 from reviewkit.audit import count_name
-from reviewkit.chapters import Chapter, resolve_toc_file, toc_files
+from reviewkit.chapters import Chapter
+from reviewkit.toc import resolve_toc_file, toc_files
 from reviewkit.source_checks import COMPACT_CLASS
 
 pytestmark = pytest.mark.site

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT
 from reviewkit import paths, versions
-from reviewkit.chapters import toc_files
+from reviewkit.toc import toc_files
 
 pytestmark = pytest.mark.site
 

@@ -9,21 +9,15 @@ import json
 import os
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+from .code_imports import package_hash
+
 MEMO_NAME = ".reviewkit-checks.json"
-
-
-def _toolkit_digest() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
-        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 class CheckMemo:
     def __init__(self, root: Path, complete_book: bool) -> None:
         self.root, self.path = root, root / "_build" / MEMO_NAME
-        self.salt = f"complete_book={complete_book}|{_toolkit_digest()}"
+        self.salt = f"complete_book={complete_book}|{package_hash()}"
         try:
             saved = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

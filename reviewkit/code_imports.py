@@ -93,8 +93,18 @@ def chapter_modules(cells: list[str]) -> list[Path]:
     return sorted(_closure(set().union(*map(_cell_imports, cells)) | set(ALWAYS)))
 
 
-def modules_hash(cells: list[str]) -> str:
+def _files_hash(files: list[Path]) -> str:
     digest = hashlib.sha256()
-    for path in chapter_modules(cells):
+    for path in files:
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def modules_hash(cells: list[str]) -> str:
+    """The content hash of the toolkit's files that a chapter whose code cells are ``cells`` runs."""
+    return _files_hash(chapter_modules(cells))
+
+
+def package_hash() -> str:
+    """The content hash of every module of the package: what the build renders pages and checks sources with."""
+    return _files_hash(sorted(PACKAGE_DIR.rglob("*.py")))

@@ -20,7 +20,6 @@ from . import __version__, code_imports, mystdoc, paths, runtime
 from .chapters import Chapter
 
 logger = logging.getLogger(__name__)
-PACKAGE_DIR = Path(__file__).resolve().parent
 TOOLKIT_INPUT = "reviewkit (toolkit code)"
 
 
@@ -30,12 +29,8 @@ def _sha256(path: Path) -> str:
 
 @cache
 def toolkit_hash() -> str:
-    """Every module of the package: what the build itself renders pages with."""
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
-        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """Every module of the package: what the build itself renders pages with (once per build)."""
+    return code_imports.package_hash()
 
 
 def input_hashes(declared: list[str], code_cells: list[str] | None) -> dict[str, str]:

@@ -78,7 +78,7 @@ def test_a_new_file_in_data_checks_the_data_again(app, runs, book):
 def test_new_toolkit_code_checks_everything_again(app, runs, monkeypatch):
     prebuild_check.check_before_build(app)
     before = len(runs)
-    monkeypatch.setattr(check_memo, "_toolkit_digest", lambda: "another version of reviewkit")
+    monkeypatch.setattr(check_memo, "package_hash", lambda: "another version of reviewkit")
     prebuild_check.check_before_build(app)
     assert groups_run(runs, before) == set(check.GROUPS)
 

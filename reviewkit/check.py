@@ -131,9 +131,7 @@ def run_checks(*, complete_book: bool = True, groups: dict | None = None) -> lis
         if memo.passed(name, fingerprint):
             continue
         found = run(complete_book)
-        if found:
-            memo.forget(name)
-        else:
+        if not found:  # a group not recorded in this run is dropped from the memo
             memo.record(name, fingerprint)
         problems += found
     memo.save()

@@ -1,10 +1,11 @@
-"""Work done once per version of a built page.
+"""Work done once per version of a built page (or of any content: the checks' inputs, reviewkit.check_memo).
 
 Sphinx rewrites only the pages whose sources changed, but the steps that run after it (securing each page,
 policing it, collecting it for the PDF edition) read the finished site. Each keeps a memo beside the site:
 the sha256 of every page it handled (as it left it) with what it derived from it, so a page whose bytes are
 those it last handled is not read again. Any other change to a page, by Sphinx or by hand, changes its
 bytes, so it is handled again. A memo whose ``salt`` (the settings the step depends on) differs is ignored.
+A memo that cannot be written (a read-only checkout) only means the work is done again next time.
 """
 
 from __future__ import annotations
@@ -41,9 +42,16 @@ class PageMemo:
     def put(self, key: str, data: bytes | str, value=True) -> None:
         self._kept[key] = {"sha256": digest(data), "value": value}
 
+    def recorded(self) -> set[str]:
+        """The keys the memo held when it was read."""
+        return set(self._saved)
+
     def save(self) -> None:
         """Keep only the pages handled or confirmed in this run; written atomically."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps({"salt": self.salt, "pages": self._kept}, sort_keys=True), encoding="utf-8")
-        partial.replace(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps({"salt": self.salt, "pages": self._kept}, sort_keys=True), encoding="utf-8")
+            partial.replace(self.path)
+        except OSError:
+            pass

@@ -209,7 +209,8 @@ def _on_env_get_updated(app, env) -> list[str]:
     state = (sorted(getattr(env, "reviewkit_row_places", {}).items()),
              sorted(getattr(env, "reviewkit_dictionary_docs", set())),
              sorted((doc, title.astext()) for doc, title in env.titles.items()),
-             [(c.name, c.data_files) for c in chapters.all_chapters()], citations)
+             # the files each page declares, as recorded when it was read (reviewkit.rebuilds): no chapter is read here
+             sorted((doc, sorted(inputs)) for doc, inputs in getattr(env, "reviewkit_inputs", {}).items()), citations)
     return rewritten_when_changed(env, "change-log", getattr(env, "reviewkit_changelog_docs", set()), state)
 
 

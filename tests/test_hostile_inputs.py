@@ -223,20 +223,15 @@ def unknown_entry_type(book):
     return Expect("references.bib", text[:at].count("\n") + 1, "not an entry type", "*")
 
 
-def javascript_url_in_bib(book):
-    path = book / "references.bib"
-    text = path.read_text()
-    at = text.index("  year = {", text.index("@article{"))
-    path.write_text(text[:at] + "  url = {javascript:alert(document.domain)},\n" + text[at:])
-    return Expect("references.bib", text[:text.index("@article{")].count("\n") + 1, "not an http(s) address", "*")
-
-
-def bogus_eprint(book):
-    path = book / "references.bib"
-    text = path.read_text()
-    at = text.index("  year = {", text.index("@article{"))
-    path.write_text(text[:at] + "  eprint = {javascript:alert(1)},\n" + text[at:])
-    return Expect("references.bib", text[:text.index("@article{")].count("\n") + 1, "arXiv", "*")
+def bib_field(field: str, says: str):
+    """A field added to the first @article of references.bib; the problem is on the entry's first line."""
+    def inject(book):
+        path = book / "references.bib"
+        text = path.read_text()
+        at = text.index("  year = {", text.index("@article{"))
+        path.write_text(text[:at] + f"  {field},\n" + text[at:])
+        return Expect("references.bib", text[:text.index("@article{")].count("\n") + 1, says, "*")
+    return inject
 
 
 def raw_html(markup, says):
@@ -353,8 +348,9 @@ BAD_INPUTS: dict[str, Callable[[Path], Expect]] = {
                                     "{eval-rst}", "eval-rst"),
     "an image with a javascript: target": myst("```{image} ../assets/favicon.svg\n:target: javascript:alert(1)\n```\n",
                                                "link target", "image"),
-    "a javascript: URL in a BibTeX url field": javascript_url_in_bib,
-    "a script URL in a BibTeX eprint field": bogus_eprint,
+    "a javascript: URL in a BibTeX url field": bib_field("url = {javascript:alert(document.domain)}",
+                                                        "not an http(s) address"),
+    "a script URL in a BibTeX eprint field": bib_field("eprint = {javascript:alert(1)}", "arXiv"),
     "markup in _config.yml's title": config_edit('title: "', 'title: "<img src=x onerror=alert(1)> ', "title", "markup"),
     "markup in _config.yml's author": config_edit('author: "', 'author: "<script>alert(1)</script>', "author", "markup"),
     # source checks that readers would not see

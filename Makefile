@@ -78,8 +78,8 @@ linkcheck: $(STAMP)
 watch: $(STAMP)
 	$(BIN)/reviewkit watch
 
-# OLD: the commit whose clean build the working tree's is compared with (the book before issue 14's work).
-OLD ?= 7fcf52d
+# OLD: the commit whose clean build the working tree's is compared with (default: the last commit, HEAD).
+OLD ?= HEAD
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --old $(OLD)
 

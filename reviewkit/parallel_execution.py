@@ -12,14 +12,21 @@ at once those the cache does not hold yet, and stores each result in the cache, 
 myst-nb then finds every chapter in the cache. A chapter that fails here is not stored: myst-nb executes it
 again in its turn and fails the build with its usual message, so a broken cell reads as before.
 
-myst-nb's reader (``myst_nb.core.read``) and jupyter-cache's single-notebook executor are used as myst-nb's
-own cache client (``myst_nb.core.execute.cache``) uses them; this module is the one place that does.
+Only public interfaces are used: myst-nb's notebook reader (``myst_nb.core.read.create_nb_reader``, as its
+cache client reads), nbclient's ``NotebookClient`` to execute, and jupyter-cache's ``get_cache`` /
+``cache_notebook_bundle`` to store. The kernels talk to the build over Unix sockets, not TCP ports: kernels
+started at once over TCP are each handed a port that was free a moment before, and another kernel's
+connection can take it first (jupyter/jupyter_client#487); the kernel that loses dies before its first
+cell, and nbclient's clean-up of that kernel then fails on its own assertion (``assert self.km is not None``).
+Whatever else goes wrong while a chapter executes here, that chapter is simply not stored: myst-nb executes it
+again in its turn and reports the error in its usual way.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import time
 from contextlib import nullcontext
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -83,12 +90,35 @@ def notebook_to_execute(app: Sphinx, docname: str, cache) -> Pending | None:
         return Pending(docname, path, notebook, reader.read_fmt)
 
 
-def _execute(pending: Pending, nb_config):
-    from jupyter_cache.executors.utils import single_nb_execution
+def unix_socket_config(folder: str):
+    """Configuration of a kernel that listens on Unix sockets in ``folder`` (no TCP ports to race for)."""
+    from traitlets.config import Config
 
-    with TemporaryDirectory() if nb_config.execution_in_temp else nullcontext(pending.path.parent) as cwd:
-        return single_nb_execution(pending.notebook, cwd=str(cwd), timeout=nb_config.execution_timeout,
-                                   allow_errors=nb_config.execution_allow_errors, meta_override=True)
+    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(folder, "kernel")}})
+
+
+@dataclass
+class Executed:
+    notebook: object | None  # the executed notebook, or None if it failed
+    seconds: float
+    error: str = ""
+
+
+def _execute(pending: Pending, nb_config) -> Executed:
+    from nbclient import NotebookClient
+
+    start = time.perf_counter()
+    kernel = pending.notebook.metadata.get("kernelspec", {}).get("name", "")
+    try:
+        with (TemporaryDirectory() if nb_config.execution_in_temp else nullcontext(pending.path.parent) as cwd,
+              TemporaryDirectory(prefix="reviewkit-kernel-") as sockets):
+            client = NotebookClient(pending.notebook, kernel_name=kernel, timeout=nb_config.execution_timeout,
+                                    allow_errors=nb_config.execution_allow_errors, record_timing=False,
+                                    config=unix_socket_config(sockets), resources={"metadata": {"path": str(cwd)}})
+            client.execute()
+    except Exception as error:  # noqa: BLE001 (any failure: myst-nb executes the chapter again and reports it)
+        return Executed(None, time.perf_counter() - start, f"{type(error).__name__}: {error}".strip())
+    return Executed(pending.notebook, time.perf_counter() - start)
 
 
 def execute_in_parallel(app: Sphinx, env, docnames: list[str]) -> None:
@@ -109,17 +139,18 @@ def execute_in_parallel(app: Sphinx, env, docnames: list[str]) -> None:
     with ThreadPoolExecutor(max_workers=min(workers, len(pending))) as pool:
         results = list(pool.map(lambda p: _execute(p, nb_config), pending))
     for item, result in zip(pending, results):
-        if result.err is not None:
-            logger.info(f"[reviewkit] {item.docname} failed ({type(result.err).__name__}); it is executed again "
-                        "in its turn, which reports the error")
+        if result.notebook is None:
+            logger.info(f"[reviewkit] {item.docname} failed here ({result.error.splitlines()[0][:200]}); it is "
+                        "executed again in its turn, which reports the error")
             continue
         if item.read_fmt is not None:
             record = cache.add_nb_to_project(str(item.path), read_data=item.read_fmt)
         else:
             record = cache.add_nb_to_project(str(item.path))
-        cache.cache_notebook_bundle(CacheBundleIn(item.notebook, record.uri, data={"execution_seconds": result.time}),
+        cache.cache_notebook_bundle(CacheBundleIn(result.notebook, record.uri,
+                                                  data={"execution_seconds": result.seconds}),
                                     check_validity=False, overwrite=True)
-        logger.info(f"[reviewkit] executed {item.docname} in {result.time:.2f} s")
+        logger.info(f"[reviewkit] executed {item.docname} in {result.seconds:.2f} s")
 
 
 def setup(app: Sphinx) -> dict:

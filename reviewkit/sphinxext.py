@@ -18,11 +18,9 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 
 from . import __version__
-from .site_links import internal_link_problems  # noqa: F401  (re-exported: the link check's old home)
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("reviewkit.build_memory")  # fewer garbage collections in the build process
     from .directives import DataDictionary, SourceCheck, SourceCheckTable, fill_source_check_tables, source_check_table
 
     app.setup_extension("reviewkit.linkcheck")

@@ -48,3 +48,32 @@ def test_independent_chapters_execute_at_the_same_time_and_are_read_from_the_cac
     assert result.returncode == 0
     assert "kernels at once" not in result.stdout and "Executing notebook" not in result.stdout, \
         "a prose edit executes nothing"
+
+
+DIES = """
+```{{code-cell}} ipython3
+import os
+os._exit(1)
+```
+
+# {name}
+
+A chapter whose kernel dies.
+"""
+
+
+def test_a_chapter_whose_kernel_dies_is_left_to_myst_nb_which_reports_it(tmp_path):
+    root = copy_book(tmp_path / "book")
+    entries = [write_chapter(root, "slow-a", [], SLOW.format(name="slow-a")),
+               write_chapter(root, "dies", [], DIES.format(name="dies"))]
+    partial_build(root, entries)
+    config = root / "_config.yml"
+    config.write_text(config.read_text() + "    reviewkit_execution_workers: 3\n")
+    (root / "_build").mkdir()
+
+    result = build(root)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, "a chapter whose kernel dies fails the build"
+    assert "chapters/dies failed here (DeadKernelError" in output, output[-3000:]
+    assert "executed chapters/slow-a" in output, "the other chapter was executed and stored"
+    assert "AssertionError" not in output and "Traceback" not in output.split("chapters/dies failed here")[0]

@@ -1,6 +1,6 @@
 """The book's versions with what changed in each, newest first, plus the unreleased changes since the last.
 
-Only released versions (their tags) and the working tree are read, so the commits between them never
+Only released versions (their release commits) and the working tree are read, so the commits between them never
 matter: a bad intermediate commit that a later commit fixed cannot break the page.
 """
 
@@ -36,8 +36,7 @@ def timeline() -> tuple[list[Entry], Snapshot]:
     except ValueError as error:
         raise history.HistoryError(str(error)) from error
     current = history.in_working_tree()
-    snapshots = [history.at_commit(history.tag_commit(v.version), f"version {v.version} (tag v{v.version})")
-                 for v in released]
+    snapshots = [history.at_commit(versions.release_commit(v.version), f"version {v.version}") for v in released]
     entries = []
     exactly_latest = bool(released) and versions.edition().version is not None
     if not released:

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from helpers import commit_all, git, git_init
-from reviewkit import history, paths, timeline
+from reviewkit import history, paths, timeline, versions
 from reviewkit.changes import RefLink, RowLink, TableLink, diff, renamed_columns
 from reviewkit.history import HistoryError
 from reviewkit.versions import Version, write
@@ -141,7 +141,7 @@ def test_a_renamed_column_is_one_change_not_a_change_per_row(project):
     (project / "data" / "trials.csv").write_text(TRIALS.replace("construct", "armed_with"))
     found = texts(changes_since_last_version())
     assert found == ["Column renamed in Trials: Construct → Armed with"]
-    old = history.at_commit(history.tag_commit("2026.11"), "v")
+    old = history.at_commit(versions.release_commit("2026.11"), "v")
     assert renamed_columns(old.tables["trials"], history.in_working_tree().tables["trials"]) == {
         "construct": "armed_with"}
 
@@ -189,17 +189,45 @@ def test_history_that_cannot_be_read_stops_with_commit_and_file_until_fixed(proj
         timeline.timeline()
 
 
-def test_a_version_whose_tag_is_missing_or_broken_names_it(project):
+def test_a_version_without_its_tag_is_found_in_the_history_of_versions_yml(project):
     release(project, "2026.11", "2026-11-30")
+    released = git(project, "rev-parse", "HEAD").strip()
+    (project / "data" / "trials.csv").write_text(TRIALS.replace("31,50", "32,50"))
+    commit_all(project, "Correct t1")
+    release(project, "2026.12", "2026-12-15")
     git(project, "tag", "-d", "v2026.11")
-    with pytest.raises(HistoryError, match="no tag v2026.11.*git fetch --tags"):
+    assert versions.release_commit("2026.11") == released, "the commit that added the version's entry"
+    entries, _ = timeline.timeline()
+    assert "31 → 32 months" in texts(entries[0].changes)[0]
+    summary = versions.path().read_text().replace("Summary of 2026.11.", "A corrected summary.")
+    versions.path().write_text(summary)
+    commit_all(project, "Fix a summary")  # a later edit of the entry is not the release
+    assert versions.release_commit("2026.11") == released
+    git(project, "tag", "-d", "v2026.12")
+    assert versions.edition().version is None, "HEAD is a later commit"
+    git(project, "checkout", "--quiet", "HEAD~1")
+    assert versions.edition().version.version == "2026.12"
+
+
+def test_a_tag_wins_over_the_history(project):
+    release(project, "2026.11", "2026-11-30")
+    commit_all(project, "A later commit")
+    git(project, "tag", "-f", "-a", "v2026.11", "-m", "moved by hand")
+    assert versions.release_commit("2026.11") == git(project, "rev-parse", "HEAD").strip()
+
+
+def test_a_version_no_commit_released_or_a_broken_one_names_it(project):
+    write([Version("2026.11", "2026-11-30", "new-evidence", "Never committed.")])
+    with pytest.raises(HistoryError, match="no tag v2026.11 and no commit in its history adds"):
         timeline.timeline()
+    commit_all(project, "Versions")
+    assert versions.release_commit("2026.11") == git(project, "rev-parse", "HEAD").strip()
     (project / "data" / "datapackage.json").write_text("{ not json")
     commit_all(project, "Broken descriptor")
     git(project, "tag", "-a", "v2026.11", "-m", "manually tagged")
     commit = git(project, "rev-parse", "HEAD").strip()
     with pytest.raises(HistoryError) as caught:
-        history.at_commit(history.tag_commit("2026.11"), "version 2026.11")
+        history.at_commit(versions.release_commit("2026.11"), "version 2026.11")
     assert commit[:10] in str(caught.value) and "data/datapackage.json line 1" in str(caught.value)
 
 

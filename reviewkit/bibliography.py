@@ -33,7 +33,8 @@ THE_REVIEW, REVIEW_REFERENCES, ADDED_SOURCES = 1, 2, 3
 
 def bibliography_of(fields) -> int:
     """Which of the page's bibliographies lists an entry (``fields``: its BibTeX fields by lower-case name)."""
-    if str(fields.get("doi", "")).strip().lower() == review_doi():
+    doi = str(fields.get("doi", "")).strip().lower()
+    if doi and doi == review_doi():
         return THE_REVIEW
     return REVIEW_REFERENCES if review_number(fields) is not None else ADDED_SOURCES
 
@@ -47,12 +48,14 @@ def review_number(fields) -> int | None:
 @cache
 def _review_doi(text: str) -> str:
     citation = yaml.safe_load(text)
-    return str(((citation.get("references") or [{}])[0]).get("doi", "")).lower()
+    references = citation.get("references") if isinstance(citation, dict) else None
+    return str((references or [{}])[0].get("doi", "")).lower()
 
 
 def review_doi() -> str:
     """The review's DOI: the first reference of CITATION.cff, the book's metadata about what it reviews."""
-    return _review_doi((paths.root() / "CITATION.cff").read_text(encoding="utf-8"))
+    citation = paths.root() / "CITATION.cff"
+    return _review_doi(citation.read_text(encoding="utf-8")) if citation.is_file() else ""
 
 
 REQUIRED_FIELDS = {

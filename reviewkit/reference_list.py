@@ -61,9 +61,12 @@ def kind_of(key: str, entry_type: str, fields) -> str:
 
 
 class ReviewNumberLabels(BaseLabelStyle):
+    """[n] for the review's reference n; the review itself (no number) is [Review]."""
+
     def format_labels(self, sorted_entries):
         for entry in sorted_entries:
-            yield str(review_number(entry.fields))
+            number = review_number(entry.fields)
+            yield "Review" if number is None else str(number)
 
 
 class ReviewNumberSorting(BaseSortingStyle):

@@ -61,14 +61,16 @@ def test_the_reviews_references_carry_the_reviews_numbers(page):
 def test_the_books_sources_stand_apart_each_with_its_kind(page):
     _, soup, entries = page
     added = [e for e in entries if not field(e, "reviewref") and e.key != "chen2025immune"]
-    items = section(soup, "Sources the book adds").select("li")
+    items = section(soup, "Sources the book adds").select("div.citation")
     assert len(items) == len(added)
     for item in items:
-        kind = item.find("strong")
+        kind = item.find(class_="label").find_next("strong")
         assert kind is not None and words(kind), words(item)
     press = next(item for item in items if "made-up result" in words(item))
-    assert words(press.find("strong")) == "Press release", "a source no data row types takes its BibTeX kind"
-    review = section(soup, "The review").select("li")
+    assert words(press.find(class_="label").find_next("strong")) == "Press release", "a source no data row types takes its BibTeX kind"
+    assert [words(item.find(class_="label")).strip("[] ") for item in items] == [
+        f"S{n}" for n in range(1, len(items) + 1)], "numbered apart from the review's references"
+    review = section(soup, "The review").select("div.citation")
     assert len(review) == 1 and "10.3872/j.issn.1007-385x.2025.09.001" in words(review[0])
 
 

@@ -161,7 +161,7 @@ def test_a_clone_without_tags_knows_every_release(repo, tmp_path, monkeypatch):
     first = head(repo)
     set_cell(repo / "data" / "glossary.csv", "CRS", "expansion", "cytokine release syndrome (corrected)")
     commit_all(repo, "Correct a glossary entry")
-    release("2026.12", "corrections-only", SUMMARY, date="2026-12-02")
+    release("2026.12", "changes-conclusion", SUMMARY, date="2026-12-02")
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "--quiet", "--no-tags", str(repo), str(clone))
     assert tags(clone) == [], "the clone has the history but no tags"
@@ -172,6 +172,7 @@ def test_a_clone_without_tags_knows_every_release(repo, tmp_path, monkeypatch):
     paths.root.cache_clear()
     assert versions.release_commit("2026.11") == first and versions.release_commit("2026.12") == head(clone)
     assert versions.edition().label == "Version 2026.12, released 2026-12-02"
+    assert versions.released()[0].classification_text == "New evidence that changes a conclusion"
     entries, _ = timeline.timeline()
     assert [entry.title for entry in entries] == ["Version 2026.12", "Version 2026.11"]
     assert any("cytokine release syndrome (corrected)" in change.text for change in entries[0].changes)

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 import bibtexparser
+import yaml
 from bibtexparser.model import DuplicateBlockKeyBlock
 
 from . import bibsafety, inputs, paths
@@ -23,6 +24,39 @@ DOI_PATTERN = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9<>\[\]]+$")
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9]*$")
 # bibtexparser logs each failed block; lint() reports them itself, with the fix.
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+REVIEW_NUMBER = "reviewref"  # the field with an entry's number in the review's reference list (1, 2, ...)
+# The page's {bibliography} directives, in page order: sphinxcontrib-bibtex counts them, and an entry's anchor
+# carries the count of the one that lists it (citations.CITE_ID), so tables link to the right place.
+THE_REVIEW, REVIEW_REFERENCES, ADDED_SOURCES = 1, 2, 3
+
+
+def bibliography_of(fields) -> int:
+    """Which of the page's bibliographies lists an entry (``fields``: its BibTeX fields by lower-case name)."""
+    doi = str(fields.get("doi", "")).strip().lower()
+    if doi and doi == review_doi():
+        return THE_REVIEW
+    return REVIEW_REFERENCES if review_number(fields) is not None else ADDED_SOURCES
+
+
+def review_number(fields) -> int | None:
+    """An entry's number in the review (None: not one of the review's references)."""
+    value = str(fields.get(REVIEW_NUMBER, "")).strip()
+    return int(value) if value.isdigit() else None
+
+
+@cache
+def _review_doi(text: str) -> str:
+    citation = yaml.safe_load(text)
+    references = citation.get("references") if isinstance(citation, dict) else None
+    return str((references or [{}])[0].get("doi", "")).lower()
+
+
+def review_doi() -> str:
+    """The review's DOI: the first reference of CITATION.cff, the book's metadata about what it reviews."""
+    citation = paths.root() / "CITATION.cff"
+    return _review_doi(citation.read_text(encoding="utf-8")) if citation.is_file() else ""
+
 
 REQUIRED_FIELDS = {
     "article": ("author", "title", "journal", "year", "doi"),
@@ -51,6 +85,33 @@ def parse(path: Path | None = None) -> bibtexparser.Library:
 def keys(path: Path | None = None) -> list[str]:
     """The keys of the entries that parsed cleanly, in file order."""
     return [entry.key for entry in parse(path).entries if entry.key]
+
+
+def _review_number_problems(library, name: str) -> list[Problem]:
+    """The review's numbering (the references page shows it): each number once, 1 to n without a gap."""
+    problems, seen = [], {}
+    for entry in library.entries:
+        field = entry.fields_dict.get(REVIEW_NUMBER)
+        if field is None:
+            continue
+        value, line = str(field.value).strip(), _line(entry)
+        if review_number({REVIEW_NUMBER: value}) in (None, 0):
+            problems.append(Problem(name, line, f"{entry.key}.{REVIEW_NUMBER}",
+                                    f"'{value}' is not a number of the review's reference list",
+                                    f"write the number the review gives the reference, e.g. {REVIEW_NUMBER} = {{10}}; "
+                                    "leave the field out for a source the review does not cite"))
+        elif int(value) in seen:
+            problems.append(Problem(name, line, f"{entry.key}.{REVIEW_NUMBER}",
+                                    f"reference {value} of the review is also '{seen[int(value)]}'",
+                                    "check both against the review's reference list: each number is one entry"))
+        else:
+            seen[int(value)] = entry.key
+    missing = sorted(set(range(1, max(seen, default=0) + 1)) - set(seen))
+    if missing:
+        problems.append(Problem(name, None, REVIEW_NUMBER,
+                                f"no entry is the review's reference {', '.join(map(str, missing))}",
+                                "add the entry with its number from the review's reference list"))
+    return problems
 
 
 def lint(path: Path | None = None) -> list[Problem]:
@@ -86,6 +147,7 @@ def lint(path: Path | None = None) -> list[Problem]:
                 "check that the entry reads @type{key, field = {value}, ...} with balanced braces "
                 "and a comma after every field"))
 
+    problems += _review_number_problems(library, name)
     seen_doi: dict[str, tuple[str, int]] = {}
     for entry in library.entries:
         line = _line(entry)

@@ -31,6 +31,11 @@ class change_link(nodes.Inline, nodes.TextElement):
     """A link to where the book shows a row, table or reference; resolved after every page is read."""
 
 
+class changes_by_chapter(nodes.General, nodes.Element):
+    """Changes since the review, listed under the chapter that shows each (``group`` of every item); grouped
+    once every page is read, when the book knows where each row is shown."""
+
+
 def _on_builder_inited(app: Sphinx) -> None:
     try:
         app.reviewkit_timeline = timeline.timeline()
@@ -55,19 +60,19 @@ class ChangeLog(SphinxDirective):
             meta += nodes.strong(text=entry.version.classification_text + ".")
             section += meta
             section += nodes.paragraph(text=entry.version.summary, classes=["reviewkit-release-summary"])
-        if entry.first:
-            tables = len(entry.snapshot.tables)
+        if entry.baseline:
             section += nodes.paragraph(text=(
-                f"The first released version: the evidence as it stood then ({tables} tables of data, "
-                f"{len(entry.snapshot.references)} references) is the starting point; later versions list "
-                "what changed since."))
-        elif entry.version is None and not entry.changes:
-            released_any = len(self.env.app.reviewkit_timeline[0]) > 1
+                f"Compared with {entry.baseline}, the baseline of the first version: every update and correction "
+                "the book has made since, by chapter, with the review's figure → the newer one where a figure "
+                "changed. Each links to the place the book shows it." if entry.changes else
+                f"Nothing has been added to {entry.baseline} yet."))
+            if entry.changes:
+                section += self._by_chapter(entry.changes)
+            return section
+        if entry.version is None and not entry.changes:
             section += nodes.paragraph(text=(
                 "No change to the data or the references since the last version. Changes to a chapter's text "
-                "show in its Last updated date." if released_any else
-                "No version has been released yet, so there is nothing to compare with: this is a working "
-                "draft. Once the authors release the first version, every later change is listed here."))
+                "show in its Last updated date."))
         for category, heading in CATEGORIES.items():
             changes = [c for c in entry.changes if c.category == category]
             if not changes:
@@ -75,17 +80,30 @@ class ChangeLog(SphinxDirective):
             section += nodes.paragraph("", "", nodes.strong(text=heading), classes=["reviewkit-change-group"])
             items = nodes.bullet_list(classes=["reviewkit-changes"])
             for change in changes:
-                paragraph = nodes.paragraph()
-                for segment in change.segments:
-                    if isinstance(segment, str):
-                        paragraph += nodes.Text(segment)
-                    else:
-                        paragraph += change_link(segment[0], segment[0], target=segment[1])
-                if change.place is not None:
-                    paragraph += change_link("", "", target=change.place, place=True)
-                items += nodes.list_item("", paragraph)
+                items += nodes.list_item("", self._paragraph(change))
             section += items
         return section
+
+    @staticmethod
+    def _paragraph(change) -> nodes.paragraph:
+        paragraph = nodes.paragraph()
+        for segment in change.segments:
+            if isinstance(segment, str):
+                paragraph += nodes.Text(segment)
+            else:
+                paragraph += change_link(segment[0], segment[0], target=segment[1])
+        if change.place is not None:
+            paragraph += change_link("", "", target=change.place, place=True)
+        return paragraph
+
+    def _by_chapter(self, changes) -> changes_by_chapter:
+        order = list(CATEGORIES)
+        node = changes_by_chapter()
+        for change in sorted(changes, key=lambda c: order.index(c.category)):
+            item = nodes.list_item("", self._paragraph(change), classes=[f"reviewkit-change-{change.category}"])
+            item["group"] = change.group
+            node += item
+        return node
 
 
 # ---------------------------------------------------------------- where the book shows a row
@@ -160,10 +178,36 @@ class Places:
         return title.astext() if title else docname
 
 
+def _group_by_chapter(app: Sphinx, node: changes_by_chapter, places: Places, fromdocname: str) -> None:
+    """Replace the node by a heading per chapter (in reading order, linked) and its list of changes."""
+    groups: dict[str, list] = {}
+    for item in node.children:
+        target = item.get("group")
+        found = (places.row(target) if isinstance(target, RowLink) else
+                 places.reference(target) if isinstance(target, RefLink) else None)
+        groups.setdefault(found[0] if found else "", []).append(item)
+    reading_order = [c.name.removesuffix(".md").removesuffix(".ipynb") for c in chapters.all_chapters()]
+    output = []
+    for docname in sorted(groups, key=lambda d: reading_order.index(d) if d in reading_order else len(reading_order)):
+        heading = nodes.paragraph(classes=["reviewkit-change-group", "reviewkit-change-chapter"])
+        if docname:
+            uri = app.builder.get_relative_uri(fromdocname, docname)
+            heading += nodes.strong("", "", nodes.reference("", places.title(docname), refuri=uri, internal=True))
+        else:
+            heading += nodes.strong(text="Elsewhere in the data")
+        items = nodes.bullet_list(classes=["reviewkit-changes"])
+        for item in groups[docname]:
+            items += item
+        output += [heading, items]
+    node.replace_self(output)
+
+
 def _resolve(app: Sphinx, doctree, fromdocname: str) -> None:
     if fromdocname not in getattr(app.env, "reviewkit_changelog_docs", set()):
         return
     places = Places(app)
+    for node in list(doctree.findall(changes_by_chapter)):
+        _group_by_chapter(app, node, places, fromdocname)
     for node in list(doctree.findall(change_link)):
         target = node["target"]
         found = (places.row(target) if isinstance(target, RowLink) else
@@ -231,6 +275,7 @@ def _on_env_merge_info(app, env, docnames, other) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_node(change_link)
+    app.add_node(changes_by_chapter)
     app.add_directive("change-log", ChangeLog)
     app.connect("builder-inited", _on_builder_inited, priority=600)  # after the source check (500)
     app.connect("doctree-read", _on_doctree_read)
@@ -240,4 +285,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", _on_env_purge_doc)
     app.connect("env-merge-info", _on_env_merge_info)
     # env_version: bump when the shape of the data kept in the environment changes (a fresh read then).
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}

@@ -48,6 +48,7 @@ class Change:
     category: str
     segments: list = field(default_factory=list)
     place: RowLink | None = None
+    group: RowLink | RefLink | None = None  # changes listed by chapter go under the chapter that shows this
 
     @property
     def text(self) -> str:

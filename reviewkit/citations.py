@@ -21,8 +21,9 @@ from docutils.nodes import make_id
 
 from . import bibliography, paths, runtime
 
-# sphinxcontrib-bibtex's `bibtex_cite_id`: the id of each entry on the references page.
-CITE_ID = "cite-{key}"
+# sphinxcontrib-bibtex's `bibtex_cite_id`: the id of each entry on the references page, which lists the entries in
+# several bibliographies (reviewkit.bibliography.bibliography_of says which lists an entry).
+CITE_ID = "cite-{bibliography_count}-{key}"
 # Chapters and the references page share the chapters/ folder of the site.
 REFERENCES_PAGE = "references.html"
 # Who is named when an entry has no author (reports, notices, web pages).
@@ -34,10 +35,11 @@ class Citation:
     key: str
     label: str
     title: str
+    bibliography: int = 1  # which bibliography of the references page lists it
 
     @property
     def anchor(self) -> str:
-        return make_id(CITE_ID.format(key=self.key))
+        return make_id(CITE_ID.format(bibliography_count=self.bibliography, key=self.key))
 
     @property
     def href(self) -> str:
@@ -99,7 +101,9 @@ def from_text(text: str) -> dict[str, Citation]:
             seen[label] += 1
             label += ascii_lowercase[(seen[label] - 1) % 26]
         title = _plain(str(entry.fields_dict["title"].value)) if "title" in entry.fields_dict else ""
-        found[entry.key] = Citation(entry.key, label, title)
+        fields = {name.lower(): _plain(str(field.value)) for name, field in entry.fields_dict.items()
+                  if isinstance(field.value, str)}
+        found[entry.key] = Citation(entry.key, label, title, bibliography.bibliography_of(fields))
     return found
 
 

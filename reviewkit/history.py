@@ -1,9 +1,9 @@
 """Reading the evidence (data package and bibliography) at a git revision or in the working tree.
 
-"What changed" compares the evidence at each released version (the tree of tag ``v<version>``) and in the
-working tree. Only those states are read, never the commits between them: a bad intermediate commit that a
+"What changed" compares the evidence at each released version (the tree of its release commit,
+reviewkit.versions.release_commit) and in the working tree. Only those states are read, never the commits between them: a bad intermediate commit that a
 later commit fixed cannot break the page. What is read must be readable: an unreadable state (not a git
-checkout, a missing tag, a file that is not UTF-8, JSON or CSV that does not parse) raises HistoryError
+checkout, a version no commit released, a file that is not UTF-8, JSON or CSV that does not parse) raises HistoryError
 naming the commit and the file, and the build stops. There is no "history not available" fallback.
 """
 
@@ -48,7 +48,7 @@ def require_checkout() -> None:
         raise HistoryError(
             f"{paths.root()} is not a git checkout with at least one commit, so the history of the evidence "
             "(versions, What changed) cannot be read. Fix: build from a git clone of the repository "
-            "(with its tags: git fetch --tags), not from an archive or a copy without .git.")
+            "(its history: not a shallow clone), not from an archive or a copy without .git.")
 
 
 def head() -> str:
@@ -56,16 +56,23 @@ def head() -> str:
     return git("rev-parse", "HEAD").strip()
 
 
-def tag_commit(version: str) -> str:
-    """The commit of the release tag ``v<version>``; HistoryError when the tag is missing."""
+def tag_commit(version: str) -> str | None:
+    """The commit of the release tag ``v<version>``, or None when this repository has no such tag (a clone made
+    with ``--no-tags``: reviewkit.versions.release_commit then finds the release in the history of versions.yml)."""
     require_checkout()
     result = git("rev-parse", "--verify", "--quiet", f"refs/tags/v{version}^{{commit}}", check=False)
-    if result.returncode != 0:
-        raise HistoryError(
-            f"versions.yml lists version {version}, but this repository has no tag v{version}. Fix: fetch the "
-            "tags (git fetch --tags; in GitHub Actions, actions/checkout with fetch-depth: 0), or, if the "
-            "release was never completed, tag its release commit: git tag -a v" + version)
-    return result.stdout.decode().strip()
+    return result.stdout.decode().strip() if result.returncode == 0 else None
+
+
+def file_at(commit: str, path: str) -> bytes | None:
+    """The content of ``path`` in the tree of ``commit`` (None: no such file there)."""
+    result = git("show", f"{commit}:{path}", binary=True, check=False)
+    return result.stdout if result.returncode == 0 else None
+
+
+def commits_changing(path: str, text: str) -> list[str]:
+    """Commits, oldest first, that change how often ``text`` occurs in ``path`` (git's pickaxe, ``-S``)."""
+    return git("log", "--format=%H", "--reverse", "-S", text, "--", path).split()
 
 
 def has_uncommitted_changes() -> bool:
@@ -183,11 +190,7 @@ def at_commit(commit: str, label: str) -> Snapshot:
     """The evidence in the tree of ``commit`` (``label`` names it for readers of error messages)."""
     where = f"{label} (commit {commit[:10]})"
 
-    def read(path: str) -> bytes | None:
-        result = git("show", f"{commit}:{path}", binary=True, check=False)
-        return result.stdout if result.returncode == 0 else None
-
-    return _snapshot(read, where)
+    return _snapshot(lambda path: file_at(commit, path), where)
 
 
 def in_working_tree() -> Snapshot:

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from . import history, paths
+from . import history, paths, versions
 from .edition import NEWER_MARKER
 
 
@@ -26,8 +26,9 @@ class SiteError(Exception):
 
 
 def build_version(version: str, target: Path) -> None:
-    """Build the tag v<version> in a temporary worktree (`make book`, with its own locked environment)."""
-    commit = history.tag_commit(version)
+    """Build version <version> (its release commit) in a temporary worktree (`make book`, with its own locked
+    environment)."""
+    commit = versions.release_commit(version)
     with tempfile.TemporaryDirectory(prefix=f"v{version}-") as scratch:
         worktree = Path(scratch) / "book"
         history.git("worktree", "add", "--detach", str(worktree), commit)
@@ -35,7 +36,7 @@ def build_version(version: str, target: Path) -> None:
             env = {k: v for k, v in os.environ.items() if k != "REVIEWKIT_ROOT"}
             result = subprocess.run(["make", "-C", str(worktree), "book"], env=env, capture_output=True, text=True)
             if result.returncode != 0:
-                raise SiteError(f"the build of version {version} (tag v{version}) failed:\n{result.stdout[-3000:]}"
+                raise SiteError(f"the build of version {version} (commit {commit[:10]}) failed:\n{result.stdout[-3000:]}"
                                 f"{result.stderr[-3000:]}")
             shutil.copytree(worktree / "_build" / "html", target)
         finally:
@@ -101,7 +102,7 @@ def main(latest: str, versions_dir: str, out: str, build_missing: bool) -> int:
         for entry in listing:
             target = cache / entry["version"]
             if not (target / "index.html").is_file() and build_missing:
-                print(f"reviewkit site: building version {entry['version']} from tag v{entry['version']}")
+                print(f"reviewkit site: building version {entry['version']} from its release commit")
                 shutil.rmtree(target, ignore_errors=True)
                 build_version(entry["version"], target)
         builds = {p.name: p for p in cache.iterdir() if (p / "index.html").is_file()} if cache.is_dir() else {}

@@ -43,6 +43,10 @@ PRESENTATION = {
 }
 
 
+# The statuses whose primary source differs from the review: What changed lists them as changes since the review.
+DIFFERS_FROM_REVIEW = ("PARTIAL", "MISMATCH")
+
+
 def names() -> tuple[str, ...]:
     """The statuses in the schema's order (the order of boxes in the legend, counts and charts)."""
     for field in schema.fields(RESOURCE):

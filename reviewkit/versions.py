@@ -2,6 +2,8 @@
 
 A version is a calendar version, ``YYYY.MM`` (``YYYY.MM.N`` for a further release in the same month), cut by
 ``reviewkit release``, which records it here, in CITATION.cff and as the annotated git tag ``v<version>``.
+A version's commit is its tag when the repository has it, else the commit that added the version to this
+file: a clone made without tags (``git clone --no-tags``, a mirror of branch main) still knows every release.
 """
 
 from __future__ import annotations
@@ -154,15 +156,46 @@ class Edition:
         return f"{self.latest.version}+unreleased" if self.latest else "unreleased"
 
 
+def _listed_at(commit: str) -> set[str]:
+    """The versions versions.yml lists in the tree of ``commit`` (none where it is missing or unreadable)."""
+    raw = history.file_at(commit, FILE_NAME)
+    try:
+        entries, _ = _entries(raw.decode("utf-8")) if raw is not None else ([], [])
+    except (UnicodeDecodeError, yaml.YAMLError, ValueError):
+        return set()
+    return {str(entry.get("version")) for entry in entries if isinstance(entry, dict)}
+
+
+def release_commit(version: str) -> str:
+    """The commit released as ``version``: its tag ``v<version>`` when this repository has the tag, otherwise the
+    last commit that added the version to versions.yml (`make release` commits the entry and tags that commit).
+    Raises HistoryError when neither exists (the entry is not committed, or the clone is shallow)."""
+    tagged = history.tag_commit(version)
+    if tagged:
+        return tagged
+    added, listed = None, False
+    for commit in history.commits_changing(FILE_NAME, version):  # only commits where the text changes
+        now = version in _listed_at(commit)
+        if now and not listed:
+            added = commit
+        listed = now
+    if added is None:
+        raise history.HistoryError(
+            f"versions.yml lists version {version}, but this repository has no tag v{version} and no commit in "
+            "its history adds the version to versions.yml. Fix: commit versions.yml as `make release` does, or "
+            "fetch the full history (git fetch --unshallow) or the tags (git fetch --tags).")
+    return added
+
+
 def edition() -> Edition:
-    """The edition the working tree is: version V exactly when HEAD is the commit of tag vV and no tracked
-    file has uncommitted changes. Raises HistoryError when git cannot tell (no checkout, a missing tag)."""
+    """The edition the working tree is: version V exactly when HEAD is V's release commit (release_commit) and no
+    tracked file has uncommitted changes. Raises HistoryError when git cannot tell (no checkout, a version no
+    commit released)."""
     versions = released()
     history.require_checkout()
     if not versions:
         return Edition(None, None)
     latest = versions[0]
-    for version in versions:
-        history.tag_commit(version.version)  # every listed version must be readable
-    is_release = history.tag_commit(latest.version) == history.head() and not history.has_uncommitted_changes()
+    commits = {version.version: release_commit(version.version) for version in versions}  # all must be readable
+    is_release = commits[latest.version] == history.head() and not history.has_uncommitted_changes()
     return Edition(latest if is_release else None, latest)

@@ -66,3 +66,19 @@ def test_doi_written_as_link(tmp_path):
 def test_missing_required_field(tmp_path):
     problems = lint(tmp_path, GOOD.replace("  journal = {Clin Cancer Res},\n", ""))
     assert [(p.field, p.line) for p in problems] == [("lum2015targeted.journal", 1)]
+
+
+def numbered(key: str, number: str, doi: str) -> str:
+    return BIBTEX_ENTRY.replace("lum2015targeted", key).replace("10.1158/1078-0432.CCR-14-2280", doi).replace(
+        "  doi =", f"  reviewref = {{{number}}},\n  doi =")
+
+
+def test_the_reviews_numbering_is_each_number_once_without_gaps(tmp_path):
+    good = numbered("a2015x", "1", "10.1000/a") + numbered("b2015x", "2", "10.1000/b")
+    assert lint(tmp_path, good) == []
+    problems = lint(tmp_path, good + numbered("c2015x", "2", "10.1000/c") + numbered("d2015x", "ten", "10.1000/d")
+                    + numbered("e2015x", "5", "10.1000/e"))
+    by_field = {p.field: p for p in problems}
+    assert "also 'b2015x'" in by_field["c2015x.reviewref"].message and by_field["c2015x.reviewref"].line == 17
+    assert "not a number" in by_field["d2015x.reviewref"].message
+    assert by_field["reviewref"].message == "no entry is the review's reference 3, 4"

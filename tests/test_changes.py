@@ -7,7 +7,7 @@ import json
 import pytest
 
 from helpers import commit_all, git, git_init
-from reviewkit import history, paths, timeline
+from reviewkit import history, paths, timeline, versions
 from reviewkit.changes import RefLink, RowLink, TableLink, diff, renamed_columns
 from reviewkit.history import HistoryError
 from reviewkit.versions import Version, write
@@ -16,7 +16,7 @@ BIB = """@article{lum2015targeted,
   author = {Lum, Lawrence G. and Thakur, Archana and Al-Kadhimi, Zaid and others},
   title = {Targeted T-cell therapy in stage IV breast cancer},
   journal = {Clinical Cancer Research}, year = {2015}, volume = {21}, number = {10}, pages = {2305--2314},
-  doi = {10.1158/1078-0432.CCR-14-2280}
+  doi = {10.1158/1078-0432.CCR-14-2280}, reviewref = {1}
 }
 """
 NEW_ENTRY = """@article{roe2026new,
@@ -141,7 +141,7 @@ def test_a_renamed_column_is_one_change_not_a_change_per_row(project):
     (project / "data" / "trials.csv").write_text(TRIALS.replace("construct", "armed_with"))
     found = texts(changes_since_last_version())
     assert found == ["Column renamed in Trials: Construct → Armed with"]
-    old = history.at_commit(history.tag_commit("2026.11"), "v")
+    old = history.at_commit(versions.release_commit("2026.11"), "v")
     assert renamed_columns(old.tables["trials"], history.in_working_tree().tables["trials"]) == {
         "construct": "armed_with"}
 
@@ -157,7 +157,7 @@ def test_versions_are_grouped_newest_first_each_against_the_one_before(project):
     assert [e.title for e in entries] == ["Version 2026.12", "Version 2026.11"], "HEAD is the release: nothing unreleased"
     assert texts(entries[0].changes) == [
         "Corrected: Median overall survival of HER2 BATs in breast cancer 31 → 33 months (source: Lum et al. 2015)"]
-    assert entries[1].first and entries[1].changes == []
+    assert entries[1].first and entries[1].changes == [], "nothing in it is newer than the review"
     assert entries[0].version.summary == "Summary of 2026.12."
     (project / "data" / "trials.csv").write_text(TRIALS.replace("31,50", "34,50"))
     entries, _ = timeline.timeline()
@@ -165,10 +165,37 @@ def test_versions_are_grouped_newest_first_each_against_the_one_before(project):
     assert "33 → 34 months" in entries[0].changes[0].text
 
 
-def test_no_version_yet_is_said_plainly(project):
+def test_before_any_version_the_changes_are_those_since_the_review(project):
+    (project / "data" / "trials.csv").write_text(TRIALS + "t3,update,B7-H3 BATs,pancreatic cancer,,20,roe2026new\n"
+                                                 + "t4,correction,HER2 BATs,breast cancer,29,,lum2015targeted\n")
+    (project / "references.bib").write_text(BIB + NEW_ENTRY)
     entries, current = timeline.timeline()
-    assert [e.title for e in entries] == ["Unreleased: no version has been released yet"]
+    assert [e.title for e in entries] == ["Unreleased changes since the review as published"]
     assert set(current.tables) == {"trials"}
+    found = texts(entries[0].changes)
+    assert "Since the review: B7-H3 BATs in pancreatic cancer (source: Roe and Doe 2026)" in found
+    assert "Correction to the review: HER2 BATs in breast cancer (source: Lum et al. 2015)" in found
+    assert any(t.startswith("Source the book adds: Roe, Doe. A new trial of armed T cells") for t in found)
+    assert not any("EGFR" in t for t in found), "the review's own rows are the baseline, not changes"
+    assert entries[0].changes[0].group == RowLink("trials", ("t3",)), "each change knows the row it concerns"
+
+
+def test_the_first_version_is_compared_with_the_review_and_later_ones_with_the_version_before(project):
+    (project / "data" / "trials.csv").write_text(TRIALS + "t3,update,B7-H3 BATs,pancreatic cancer,,20,roe2026new\n")
+    (project / "references.bib").write_text(BIB + NEW_ENTRY)
+    commit_all(project, "An update")
+    release(project, "2026.11", "2026-11-30")
+    entries, _ = timeline.timeline()
+    assert entries[0].first and entries[0].baseline.startswith("the review as published")
+    assert "Since the review: B7-H3 BATs in pancreatic cancer (source: Roe and Doe 2026)" in texts(entries[0].changes)
+    (project / "data" / "trials.csv").write_text(TRIALS.replace("31,50", "32,50")
+                                                 + "t3,update,B7-H3 BATs,pancreatic cancer,,20,roe2026new\n")
+    commit_all(project, "A correction")
+    release(project, "2026.12", "2026-12-15")
+    entries, _ = timeline.timeline()
+    assert not entries[0].baseline and texts(entries[0].changes) == [
+        "Corrected: Median overall survival of HER2 BATs in breast cancer 31 → 32 months (source: Lum et al. 2015)"]
+    assert entries[1].baseline and entries[1].changes, "the first version keeps its changes since the review"
 
 
 def test_history_that_cannot_be_read_stops_with_commit_and_file_until_fixed(project):
@@ -189,17 +216,45 @@ def test_history_that_cannot_be_read_stops_with_commit_and_file_until_fixed(proj
         timeline.timeline()
 
 
-def test_a_version_whose_tag_is_missing_or_broken_names_it(project):
+def test_a_version_without_its_tag_is_found_in_the_history_of_versions_yml(project):
     release(project, "2026.11", "2026-11-30")
+    released = git(project, "rev-parse", "HEAD").strip()
+    (project / "data" / "trials.csv").write_text(TRIALS.replace("31,50", "32,50"))
+    commit_all(project, "Correct t1")
+    release(project, "2026.12", "2026-12-15")
     git(project, "tag", "-d", "v2026.11")
-    with pytest.raises(HistoryError, match="no tag v2026.11.*git fetch --tags"):
+    assert versions.release_commit("2026.11") == released, "the commit that added the version's entry"
+    entries, _ = timeline.timeline()
+    assert "31 → 32 months" in texts(entries[0].changes)[0]
+    summary = versions.path().read_text().replace("Summary of 2026.11.", "A corrected summary.")
+    versions.path().write_text(summary)
+    commit_all(project, "Fix a summary")  # a later edit of the entry is not the release
+    assert versions.release_commit("2026.11") == released
+    git(project, "tag", "-d", "v2026.12")
+    assert versions.edition().version is None, "HEAD is a later commit"
+    git(project, "checkout", "--quiet", "HEAD~1")
+    assert versions.edition().version.version == "2026.12"
+
+
+def test_a_tag_wins_over_the_history(project):
+    release(project, "2026.11", "2026-11-30")
+    commit_all(project, "A later commit")
+    git(project, "tag", "-f", "-a", "v2026.11", "-m", "moved by hand")
+    assert versions.release_commit("2026.11") == git(project, "rev-parse", "HEAD").strip()
+
+
+def test_a_version_no_commit_released_or_a_broken_one_names_it(project):
+    write([Version("2026.11", "2026-11-30", "new-evidence", "Never committed.")])
+    with pytest.raises(HistoryError, match="no tag v2026.11 and no commit in its history adds"):
         timeline.timeline()
+    commit_all(project, "Versions")
+    assert versions.release_commit("2026.11") == git(project, "rev-parse", "HEAD").strip()
     (project / "data" / "datapackage.json").write_text("{ not json")
     commit_all(project, "Broken descriptor")
     git(project, "tag", "-a", "v2026.11", "-m", "manually tagged")
     commit = git(project, "rev-parse", "HEAD").strip()
     with pytest.raises(HistoryError) as caught:
-        history.at_commit(history.tag_commit("2026.11"), "version 2026.11")
+        history.at_commit(versions.release_commit("2026.11"), "version 2026.11")
     assert commit[:10] in str(caught.value) and "data/datapackage.json line 1" in str(caught.value)
 
 

@@ -65,8 +65,8 @@ def test_link_points_to_the_bibliography_anchor_and_escapes_everything():
     found = citations.from_text(bib({"key": "evil2020", "author": "<script>alert(1)</script>",
                                      "title": 'Quotes " and <b>tags</b>'}))
     cite = found["evil2020"]
-    assert cite.anchor == "cite-evil2020" == citations.CITE_ID.format(key="evil2020")
-    assert cite.href == f"{citations.REFERENCES_PAGE}#cite-evil2020"
+    assert cite.anchor == "cite-3-evil2020" == citations.CITE_ID.format(bibliography_count=3, key="evil2020")
+    assert cite.href == f"{citations.REFERENCES_PAGE}#cite-3-evil2020"
     markup = cite.html()
     assert "<script>" not in markup and "<b>" not in markup
     assert "&lt;script&gt;" in markup and "&quot;" in markup

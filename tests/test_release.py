@@ -49,7 +49,7 @@ def test_release_records_the_version_updates_citation_and_tags(repo):
     assert listed[0].classification_text == "Corrections only" and listed[0].summary == SUMMARY
     assert versions.lint() == []
     assert "classification is one of" in versions.path().read_text(), "the file explains itself"
-    assert history.tag_commit("2026.12") == head(repo)
+    assert versions.release_commit("2026.12") == head(repo)
     assert "Corrections only" in git(repo, "tag", "-l", "--format=%(contents)", "v2026.12")
 
 
@@ -152,3 +152,39 @@ def test_zenodo_metadata_is_valid_and_names_the_review():
     assert {"identifier": citation["references"][0]["doi"], "relation": "isDerivedFrom",
             "resource_type": "publication-article", "scheme": "doi"} in metadata["related_identifiers"]
     assert "version" not in metadata, "Zenodo takes each version from its release tag"
+
+
+def test_a_clone_without_tags_knows_every_release(repo, tmp_path, monkeypatch):
+    from reviewkit import paths, timeline
+
+    release("2026.11", "new-evidence", "First version.", date="2026-11-30")
+    first = head(repo)
+    set_cell(repo / "data" / "glossary.csv", "CRS", "expansion", "cytokine release syndrome (corrected)")
+    commit_all(repo, "Correct a glossary entry")
+    release("2026.12", "changes-conclusion", SUMMARY, date="2026-12-02")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "--quiet", "--no-tags", str(repo), str(clone))
+    assert tags(clone) == [], "the clone has the history but no tags"
+    for key, value in (("user.name", "Test"), ("user.email", "test@example.org"), ("commit.gpgsign", "false"),
+                       ("tag.gpgsign", "false")):
+        git(clone, "config", key, value)  # the release below commits in the clone
+    monkeypatch.setenv("REVIEWKIT_ROOT", str(clone))
+    paths.root.cache_clear()
+    assert versions.release_commit("2026.11") == first and versions.release_commit("2026.12") == head(clone)
+    assert versions.edition().label == "Version 2026.12, released 2026-12-02"
+    assert versions.released()[0].classification_text == "New evidence that changes a conclusion"
+    entries, _ = timeline.timeline()
+    assert [entry.title for entry in entries] == ["Version 2026.12", "Version 2026.11"]
+    assert any("cytokine release syndrome (corrected)" in change.text for change in entries[0].changes)
+    set_cell(clone / "data" / "glossary.csv", "CRS", "expansion", "edited in the clone")
+    commit_all(clone, "Edit")
+    assert versions.edition().label == "Unreleased changes since version 2026.12 (2026-12-02)"
+    assert "edited in the clone" in timeline.timeline()[0][0].changes[0].text
+    # A release made in the clone works there too, and later clones of it without tags know it.
+    release("2026.12.1", "corrections-only", SUMMARY, date="2026-12-03")
+    again = tmp_path / "again"
+    git(tmp_path, "clone", "--quiet", "--no-tags", str(clone), str(again))
+    monkeypatch.setenv("REVIEWKIT_ROOT", str(again))
+    paths.root.cache_clear()
+    assert versions.edition().label == "Version 2026.12.1, released 2026-12-03"
+    paths.root.cache_clear()

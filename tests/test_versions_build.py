@@ -117,7 +117,8 @@ def test_the_release_moves_it_under_the_version_and_updates_every_page(story):
     assert "Released 2026-12-01. Corrections only." in text
     assert "Corrects the expansion of an abbreviation." in text
     assert f"{story['old']} → {story['new']}" in text
-    assert "The first released version" in words(page.find(id="version-2026-11"))
+    first = words(page.find(id="version-2026-11"))
+    assert "Compared with the review as published" in first and "nothing to compare" not in first
     reference = next(li for li in version.find_all("li") if "Reference added" in li.get_text()).find("a")
     target = reference["href"].split("#")[1]
     assert soup(html_dir, "chapters/references").find(id=target) is not None, "the link reaches the entry"
@@ -128,6 +129,20 @@ def test_the_release_moves_it_under_the_version_and_updates_every_page(story):
     for path in pages:
         banner = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one(".reviewkit-edition")
         assert banner is not None and "Version 2026.12, released 2026-12-01" in words(banner), path.name
+
+
+def test_a_clone_without_tags_builds_every_version_and_what_changed(story, tmp_path):
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "--quiet", "--no-tags", str(story["root"]), str(clone))
+    assert git(clone, "tag", "--list") == ""
+    html_dir = built(clone, build(clone))
+    page = soup(html_dir, "chapters/what-changed")
+    assert f"{story['old']} → {story['new']}" in words(page.find(id="version-2026-12"))
+    assert "Compared with the review as published" in words(page.find(id="version-2026-11"))
+    for name in PAGES:
+        banner = soup(html_dir, name).select_one(".reviewkit-edition")
+        assert "Version 2026.12, released 2026-12-01" in words(banner)
+        assert "no version has been released" not in soup(html_dir, name).get_text()
 
 
 def test_every_page_carries_json_ld_that_parses(story):

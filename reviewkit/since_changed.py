@@ -34,7 +34,7 @@ class SinceChanged(SphinxRole):
             return [problem], [message]
         row = rows[update_id][1]
         label = LABELS.get(row["provenance"], "Since changed")
-        text = f"{label}: {words}" if words else f"{label} ({row['date_published'][:10]}): see the record"
+        text = f"{label}: {words}" if words else f"{label} ({row['date_published'][:10]}): read the update"
         link = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=evidence_updates.anchor(update_id),
                                      refexplicit=True, refwarn=True)
         link += nodes.inline(text=text)

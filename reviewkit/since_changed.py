@@ -2,8 +2,9 @@
 statement has since changed, linking to the record of newer evidence that changed it.
 
 The statement itself stays the review's; the mark says that it no longer holds and where to read why. The
-mark's wording follows the record's provenance (an update, or a correction of the review) and its date;
-``{since-changed}`NMPA approval, June 2026 <U03>``` gives the mark words of its own.
+mark's wording follows the record's provenance: "Since changed (<date of the source>)" for an update,
+"Correction" for a correction of the review; ``{since-changed}`NMPA approval <U03>``` gives it words of
+its own after that label.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sphinx.util.docutils import SphinxRole
 
 from . import evidence_updates, schema
 
-LABELS = {"update": "Since changed", "correction": "Corrected since"}
+LABELS = {"update": "Since changed", "correction": "Correction"}
 EXPLICIT = re.compile(r"^(?P<text>.+?)\s*<(?P<id>[^<>]+)>$", re.S)
 
 
@@ -33,8 +34,10 @@ class SinceChanged(SphinxRole):
             problem = self.inliner.problematic(self.rawtext, self.rawtext, message)
             return [problem], [message]
         row = rows[update_id][1]
-        label = LABELS.get(row["provenance"], "Since changed")
-        text = f"{label}: {words}" if words else f"{label} ({row['date_published'][:10]}): read the update"
+        # An update is dated by its source; a correction concerns what was already known when the review was written.
+        label = (f"{LABELS['update']} ({row['date_published'][:10]})" if row["provenance"] == "update"
+                 else LABELS.get(row["provenance"], "Since changed"))
+        text = f"{label}: {words or 'read the record'}"
         link = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=evidence_updates.anchor(update_id),
                                      refexplicit=True, refwarn=True)
         link += nodes.inline(text=text)

@@ -30,7 +30,7 @@ def test_every_since_changed_mark_is_shown_and_links_to_its_update_box(site):
         assert len(marks) == len(written), chapter.name
         for mark, text in zip(marks, written):
             link = mark.find("a", href=True)
-            assert link is not None and link.get_text(strip=True).startswith(("Since changed", "Corrected since"))
+            assert link is not None and link.get_text(strip=True).startswith(("Since changed", "Correction"))
             target = urlsplit(link["href"])
             page = site / "chapters" / target.path if target.path else site / "chapters" / f"{chapter.stem}.html"
             box = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find(id=target.fragment)

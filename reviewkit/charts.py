@@ -9,11 +9,14 @@ non-HTML builders and notebook viewers.
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 import vl_convert
 
 from .chart_markup import CHART_CLASS, chart_html  # noqa: F401  (CHART_CLASS: the charts' markup)
+from .glue import format_value
 
 RENDERER = "reviewkit"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -120,21 +123,54 @@ def preclinical_landscape_chart(studies: pd.DataFrame, targets: pd.DataFrame) ->
     ).properties(height=alt.Step(30))
 
 
+# What a percentage is a share of, read from the outcome's description ("Share of patients with ...",
+# "Share of the armed NK cells whose ..."): one source for the meaning of each outcome.
+SHARE_OF = re.compile(r"^Share of (?:the )?(?P<base>.+?) (?:with|whose|alive|free)\b")
+LOWER = "lower bound: the source gives more than (or at least) this"
+UPPER = "upper bound: the source gives less than (or up to) this"
+BOUNDS = {">": LOWER, "≥": LOWER, "at least": LOWER, "<": UPPER, "≤": UPPER, "up to": UPPER}
+EXACT = "exact figure"
+
+
+def share_of(description: str) -> str | None:
+    """What a percentage outcome is a share of ("patients", "armed NK cells"), or None if its description
+    does not say."""
+    match = SHARE_OF.match(description or "")
+    return match["base"] if match else None
+
+
 def percent_outcomes_chart(results: pd.DataFrame, outcomes: pd.DataFrame, description: str) -> alt.Chart:
-    """Horizontal bars of one study's percentage results, labelled by the outcome's title and population."""
-    titles = outcomes.set_index("outcome_id")["title"]
+    """Horizontal bars of one study's percentage results, labelled by the outcome's title and population.
+
+    Each bar keeps the relation the source states (a "> 90%" is a lower bound, drawn as such and labelled
+    "> 90%"), and the axis says what the percentages are shares of: "of patients" when every bar is,
+    otherwise each bar that is not names its own base."""
+    from .evidence import RELATION_WORDS
+
+    outcome_rows = outcomes.set_index("outcome_id")
     rows = results[results["unit"] == "percent"]
-    labels = [titles[row.outcome] + (f", {row.population}" if pd.notna(row.population) else "")
-              + (f" ({row.time_point})" if pd.notna(row.time_point) else "") for row in rows.itertuples()]
-    frame = pd.DataFrame({"outcome": labels, "percent": rows["value"].astype(float).tolist(),
-                          "source": rows["provenance"].map(PROVENANCE_LEGEND).tolist()})
-    bars = _base(frame, description).mark_bar(color=PALETTE[0]).encode(
-        x=alt.X("percent:Q", title="Percent of patients", scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y("outcome:N", title=None, sort=labels, axis=alt.Axis(labelLimit=260)),
-        tooltip=[alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("percent:Q", title="Percent"),
+    bases = [share_of(outcome_rows.loc[row.outcome, "description"]) for row in rows.itertuples()]
+    all_patients = all(base == "patients" for base in bases)
+    labels = [outcome_rows.loc[row.outcome, "title"] + (f", {row.population}" if pd.notna(row.population) else "")
+              + (f" ({row.time_point})" if pd.notna(row.time_point) else "")
+              + ("" if all_patients or base == "patients" else f" (% of {base or 'a base the source does not state'})")
+              for row, base in zip(rows.itertuples(), bases)]
+    frame = pd.DataFrame({
+        "outcome": labels, "percent": rows["value"].astype(float).tolist(),
+        "figure": [RELATION_WORDS.get(r, f"{r} ") + format_value(v) + "%" for r, v in zip(rows["relation"], rows["value"])],
+        "figure_kind": [BOUNDS.get(relation, EXACT) for relation in rows["relation"]],
+        "source": rows["provenance"].map(PROVENANCE_LEGEND).tolist()})
+    kinds = [EXACT] + sorted(set(frame["figure_kind"]) - {EXACT})
+    axis_title = "Percent of patients" if all_patients else "Percent (of patients unless the label names another base)"
+    bars = _base(frame, description).mark_bar().encode(
+        x=alt.X("percent:Q", title=axis_title, scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("outcome:N", title=None, sort=labels, axis=alt.Axis(labelLimit=320)),
+        color=alt.Color("figure_kind:N", title="Figure", scale=alt.Scale(domain=kinds, range=PALETTE[:len(kinds)]),
+                        legend=alt.Legend(labelLimit=360)),
+        tooltip=[alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("figure:N", title="As the source states it"),
                  alt.Tooltip("source:N", title="Source")],
     )
-    text = bars.mark_text(align="left", dx=4).encode(text=alt.Text("percent:Q"))
+    text = bars.mark_text(align="left", dx=4).encode(text=alt.Text("figure:N"), color=alt.value("black"))
     return alt.layer(bars, text, description=description).properties(width="container", height=alt.Step(34))
 
 

@@ -34,6 +34,16 @@ RELATION_WORDS = {"=": "", "<": "< ", "≤": "≤ ", ">": "> ", "≥": "≥ ", "
 UNIT_SUFFIX = {"percent": "%", "months": " months", "weeks": " weeks", "patients": " patients",
                "cells": " cells", "cells per infusion": " cells per infusion", "cells/kg": " cells/kg",
                "grade": "", "lines of therapy": " lines", "ratio": "", "P value": ""}
+# A count of exactly one reads in the singular ("1 patient", "1 month"), never "1 patients".
+SINGULAR_SUFFIX = {"months": " month", "weeks": " week", "patients": " patient", "cells": " cell",
+                   "lines of therapy": " line"}
+
+
+def unit_suffix(unit: str, value: str) -> str:
+    """The unit as printed after ``value`` (already formatted): singular for exactly one."""
+    if value == "1" and unit in SINGULAR_SUFFIX:
+        return SINGULAR_SUFFIX[unit]
+    return UNIT_SUFFIX.get(unit, " " + unit)
 
 
 def result_text(row: pd.Series) -> str:
@@ -45,7 +55,7 @@ def result_text(row: pd.Series) -> str:
         value = f"grade {value}"
     if row["unit"] == "P value":
         return f"P {row['relation']} {value}"
-    text = f"{RELATION_WORDS.get(row['relation'], row['relation'] + ' ')}{value}{UNIT_SUFFIX.get(row['unit'], ' ' + row['unit'])}"
+    text = f"{RELATION_WORDS.get(row['relation'], row['relation'] + ' ')}{value}{unit_suffix(row['unit'], value)}"
     low, high = row.get("ci_low"), row.get("ci_high")
     if pd.notna(low) or pd.notna(high):
         low_text = format_value(low) if pd.notna(low) else "not reached"

@@ -25,6 +25,8 @@ def setup(app: Sphinx) -> dict:
 
     app.setup_extension("reviewkit.linkcheck")
     app.setup_extension("reviewkit.evidence_updates")
+    app.setup_extension("reviewkit.abbreviations")  # abbreviations in data boxes spelled out (glossary.csv)
+    app.setup_extension("reviewkit.since_changed")  # {since-changed}: a statement of the review that changed
     app.setup_extension("reviewkit.source_checks")  # compact marks, boxes and the status legend
     app.setup_extension("reviewkit.citations")  # bibliography anchors that table citations link to
     app.setup_extension("reviewkit.reference_list")  # the references page: review numbers, added sources by kind

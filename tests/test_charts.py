@@ -68,3 +68,46 @@ def test_a_chart_without_description_is_refused():
     chart = alt.Chart(alt.Data(values=[{"x": 1}])).mark_point().encode(x="x:Q")
     with pytest.raises(ValueError, match="text alternative"):
         charts.chart_html(chart.to_dict())
+
+
+def _percent_rows(*rows):
+    import pandas as pd
+    columns = ["study_id", "provenance", "outcome", "population", "time_point", "relation", "value", "unit"]
+    return pd.DataFrame([dict(zip(columns, ("s", "review", *row, "percent"))) for row in rows])
+
+
+OUTCOMES = [("response_rate", "Overall response rate", "Share of patients with a complete or partial response."),
+            ("neutropenia_rate", "Neutropenia", "Share of patients with neutropenia."),
+            ("cd16_binding", "CD16 binding efficiency", "Share of the armed NK cells whose CD16 binds the antibody.")]
+
+
+def _percent_chart_data(results):
+    import pandas as pd
+    outcomes = pd.DataFrame(OUTCOMES, columns=["outcome_id", "title", "description"])
+    spec = charts.percent_outcomes_chart(results, outcomes, "Bar chart of percentages, test").to_dict()
+    return next(iter(spec["datasets"].values())), spec["layer"][0]["encoding"]["x"]["title"]
+
+
+def test_percent_chart_keeps_a_bound_and_names_what_a_percentage_is_of():
+    rows, axis = _percent_chart_data(_percent_rows(("response_rate", None, None, "=", 50.0),
+                                                   ("cd16_binding", None, None, ">", 90.0)))
+    binding = next(row for row in rows if row["outcome"].startswith("CD16"))
+    assert binding["figure"] == "> 90%" and binding["figure_kind"].startswith("lower bound")
+    assert "% of armed NK cells" in binding["outcome"]
+    assert axis != "Percent of patients" and "patients" in axis
+    response = next(row for row in rows if row["outcome"].startswith("Overall"))
+    assert response["figure"] == "50%" and response["figure_kind"] == charts.EXACT
+
+
+def test_percent_chart_of_patients_only_says_so_on_its_axis():
+    rows, axis = _percent_chart_data(_percent_rows(("response_rate", None, None, "=", 50.0),
+                                                   ("neutropenia_rate", None, None, "up to", 20.0)))
+    assert axis == "Percent of patients"
+    assert {row["figure"] for row in rows} == {"50%", "up to 20%"}
+    assert all("% of" not in row["outcome"] for row in rows)
+
+
+def test_share_of_reads_the_base_from_an_outcome_description():
+    assert charts.share_of("Share of patients with a complete response.") == "patients"
+    assert charts.share_of("Share of the armed NK cells whose CD16 receptor binds the bispecific.") == "armed NK cells"
+    assert charts.share_of("Median overall survival.") is None

@@ -187,6 +187,19 @@ def test_result_text_keeps_the_source_digits():
     assert evidence.result_text(row) == "10⁶–10⁸ cells/kg"
 
 
+def test_result_text_reads_a_count_of_one_in_the_singular():
+    def text(value, unit, value_max=pd.NA, relation="="):
+        return evidence.result_text(pd.Series({"value": value, "value_max": value_max, "relation": relation,
+                                               "unit": unit, "ci_low": pd.NA, "ci_high": pd.NA}))
+    assert text(1, "patients") == "1 patient"
+    assert text(1.0, "months") == "1 month"
+    assert text(1, "lines of therapy", relation="at least") == "at least 1 line"
+    assert text(2, "patients") == "2 patients"
+    assert text(1.5, "weeks") == "1.5 weeks"
+    assert text(1, "weeks", value_max=3) == "1–3 weeks"  # a range reads in the plural
+    assert text(1, "percent") == "1%"
+
+
 def test_update_record_shown_nowhere_or_twice(book):
     updates = book / "data" / "updates.csv"
     row = first_row(updates)

@@ -44,8 +44,8 @@ def _provenance_dated(row: Row):
 
 
 def _update_outside_review(row: Row):
-    if row["provenance"] == "update" and row["review_section"]:
-        return ("review_section", f"an update row names review section {row['review_section']}",
+    if row["provenance"] in ("update", "not_in_review") and row["review_section"]:
+        return ("review_section", f"an {row['provenance']} row names review section {row['review_section']}",
                 "leave review_section empty: an update is evidence the review does not contain "
                 "(use provenance correction for a source that contradicts a statement of the review)")
     return None

@@ -42,6 +42,18 @@ SOURCE_KINDS = {
 }
 
 
+def published_relative_to_review(date_published: str) -> str:
+    """'before' or 'after' the day the review was received, or 'unknown' where the date as given
+    (YYYY-MM-DD, YYYY-MM or YYYY, perhaps with a remark) spans that day."""
+    date = date_published.split(" ")[0]
+    received = REVIEW_RECEIVED[:len(date)]
+    if date < received:
+        return "before"
+    if date > received:
+        return "after"
+    return "unknown"
+
+
 def provenance_word(provenance: str, form: str = "badge") -> str:
     """How a provenance value reads to readers (``form``: badge, heading or legend)."""
     return PROVENANCE[provenance][form]

@@ -68,6 +68,17 @@ def _paragraph(label: str, text: str) -> nodes.paragraph:
     return paragraph
 
 
+def grouped(rows: list[dict]) -> list[tuple[tuple[str, ...], list[dict]]]:
+    """The landing page's groups (GROUPS) that have records, each newest first."""
+    groups = []
+    for provenances in GROUPS:
+        group = [row for row in rows if row["provenance"] in provenances]
+        if group:
+            group.sort(key=lambda row: (row["date_published"][:10], row["update_id"]), reverse=True)
+            groups.append((provenances, group))
+    return groups
+
+
 def how_we_know_paragraph(directive: SphinxDirective, row: dict) -> nodes.paragraph:
     """Source (linked citation), kind of source, date, what was read and confidence: how a record is known."""
     source = nodes.paragraph(classes=["reviewkit-how-we-know"])
@@ -138,11 +149,7 @@ class SinceReview(SphinxDirective):
         if not rows:
             return [nodes.paragraph(text="No evidence has been added since the review.")]
         output = []
-        for provenances in GROUPS:
-            group = [row for row in rows if row["provenance"] in provenances]
-            if not group:
-                continue
-            group.sort(key=lambda row: (row["date_published"][:10], row["update_id"]), reverse=True)
+        for provenances, group in grouped(rows):
             heading = nodes.rubric(text=evidence.provenance_word(provenances[0], "heading"),
                                    classes=["reviewkit-since-review-group"])
             output += [heading, nodes.paragraph(text=GROUP_INTROS[provenances[0]])]
@@ -150,8 +157,7 @@ class SinceReview(SphinxDirective):
             for row in group:
                 item = nodes.list_item(classes=[f"provenance-{row['provenance']}"])
                 paragraph = nodes.paragraph()
-                paragraph += nodes.strong(text=f"{row['date_published']} · {row['kind'].replace('_', ' ')} · "
-                                               f"{evidence.source_kind_label(row['source_kind'])}: ")
+                paragraph += nodes.strong(text=f"{row['date_published']} · {row['kind'].replace('_', ' ')}: ")
                 paragraph += nodes.Text(row["claim"] + " ")
                 link = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=anchor(row["update_id"]),
                                              refexplicit=True, refwarn=True)

@@ -93,6 +93,21 @@ def _date_in_month(row: Row):
     return None
 
 
+def _timed_against_review(row: Row):
+    from .evidence import REVIEW_RECEIVED, published_relative_to_review
+
+    when = published_relative_to_review(row["date_published"])
+    if row["provenance"] == "update" and when == "before":
+        return ("provenance", f"a record published {row['date_published']}, before the review was received "
+                              f"({REVIEW_RECEIVED}), is marked as since the review",
+                "use provenance not_in_review for evidence the review did not include (or correction)")
+    if row["provenance"] == "not_in_review" and when == "after":
+        return ("provenance", f"a record published {row['date_published']}, after the review was received "
+                              f"({REVIEW_RECEIVED}), is marked as not in the review",
+                "use provenance update for evidence published since the review")
+    return None
+
+
 ROW_RULES = [
     Rule(("provenance", "added"), _provenance_dated),
     Rule(("provenance", "review_section"), _update_outside_review),
@@ -101,6 +116,7 @@ ROW_RULES = [
     Rule(("ci_low", "ci_high"), _ci_ordered),
     Rule(("value", "relation", "ci_low", "ci_high"), _value_in_ci),
     Rule(("approval_date", "approval_month"), _date_in_month),
+    Rule(("provenance", "date_published"), _timed_against_review),
 ]
 
 # Results: what identifies one figure (a second row with the same identity is a duplicate).

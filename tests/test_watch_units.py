@@ -90,7 +90,7 @@ def test_chapters_get_a_studys_registry_status_and_a_works_notices(book):
     assert "NCT01234567: completed, no results posted, last updated 2025-09-30 (registry status as of 2026-11)" in text
     # A status read on a copy says where it was read, never "registry status as of".
     mirrored = cited.registry_status_text("NCT07654321")
-    assert "read on a third-party mirror: Example mirror, 2026-11" in mirrored and "as of" not in mirrored
+    assert "read on a third-party mirror (Example mirror), 2026-11" in mirrored and "as of" not in mirrored
     assert "NCT99999999: registry status not checked yet" in text
     assert cited.registry_status_text("") == ""
     box = cited.notice_html("nieto2025allogeneic")

@@ -48,7 +48,7 @@ def where_read(row: dict) -> str:
     if read_on == "ClinicalTrials.gov":
         return f"registry status as of {row['checked']}"
     what = "a third-party mirror" if read_on == "mirror" else "a stored copy of a ClinicalTrials.gov page"
-    source = f": {row['source']}" if row.get("source") else ""
+    source = f" ({row['source']})" if row.get("source") else ""
     return f"read on {what}{source}, {row['checked']}; not the registry's status today"
 
 

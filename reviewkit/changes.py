@@ -133,7 +133,7 @@ def _row_changes(old_snap: Snapshot, new_snap: Snapshot, name: str) -> list[Chan
             continue
         provenance = (row.get("provenance") or "").strip()
         qualified = provenance and provenance != "review" and provenance not in noun
-        heading = f"New {noun}" + (f" ({provenance})" if qualified else "")
+        heading = f"New {noun}" + (f" ({provenance.replace('_', ' ')})" if qualified else "")
         label = words.row_label(new_snap, name, key)
         if name in SOURCE_CHECK_TABLES:
             status = row.get("status", "").strip()
@@ -161,7 +161,7 @@ def _value_change(old_snap: Snapshot, snap: Snapshot, name: str, key, row, colum
     table, column = snap.tables[name], columns[1]
     was, now = values
     label = words.row_label(snap, name, key)
-    verb = "Updated" if (row.get("provenance") or "").strip() == "update" else "Corrected"
+    verb = "Updated" if (row.get("provenance") or "").strip() in ("update", "not_in_review") else "Corrected"
     # In a long-form table the figure is in `value`: its row label already says what it measures.
     column_title = "" if column == "value" else words.field_title(table, column) + " of "
     if max(len(was), len(now)) > LONG_TEXT:

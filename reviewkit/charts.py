@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
+from . import evidence
 from .chart_markup import CHART_CLASS, chart_html  # noqa: F401  (CHART_CLASS: the charts' markup)
 from .glue import format_value
 
@@ -62,8 +63,7 @@ def _base(frame: pd.DataFrame, description: str) -> alt.Chart:
 # ---------------------------------------------------------------- the book's charts
 
 
-PROVENANCE_LEGEND = {"review": "the review", "update": "update since the review",
-                     "correction": "correction to the review"}
+PROVENANCE_LEGEND = {key: words["legend"] for key, words in evidence.PROVENANCE.items()}
 SURVIVAL_OUTCOMES = {"median_os": "median overall survival", "median_survival": "median survival (overall not stated)"}
 
 
@@ -93,7 +93,7 @@ def median_survival_chart(studies: pd.DataFrame, results: pd.DataFrame) -> alt.C
                 axis=alt.Axis(labelLimit=260)),
         color=alt.Color("describes:N", title="The figure describes"),
         shape=alt.Shape("source:N", title="Source", scale=alt.Scale(
-            domain=list(PROVENANCE_LEGEND.values()), range=["circle", "diamond", "triangle-up"])),
+            domain=list(PROVENANCE_LEGEND.values()), range=["circle", "diamond", "square", "triangle-up"])),
         tooltip=tooltip,
     )
     known = base.transform_filter("isValid(datum.n_patients)").mark_point(filled=True, opacity=0.85,

@@ -1,8 +1,10 @@
 """The evidence model: whose statement a row is (the review's, or newer evidence) and how a result reads.
 
 Every evidence table has a ``provenance`` column whose vocabulary lives in data/datapackage.json:
-``review`` rows speak for the review; ``update`` and ``correction`` rows are newer evidence, shown as such.
-The review's voice (key findings, counts, ranges) is computed from ``review`` rows only.
+``review`` rows speak for the review; ``update`` (published after the review was received),
+``not_in_review`` (published before it, but not included in it) and ``correction`` rows are evidence that is
+not the review's, shown as such. The review's voice (key findings, counts, ranges) is computed from ``review``
+rows only. How readers see each value of the vocabulary (badges, headings, chart legends) is decided here.
 """
 
 from __future__ import annotations
@@ -12,6 +14,61 @@ import pandas as pd
 from .glue import format_value
 
 REVIEW = "review"
+# The review was received on this day: evidence published before it and not in it is "not in the review",
+# never "since the review".
+REVIEW_RECEIVED = "2025-05-10"
+
+# How each value of the provenance vocabulary (data/datapackage.json) reads: a table badge, a heading for a
+# box or a list, and a chart legend. tests/test_evidence_vocabulary.py checks every schema value has one.
+PROVENANCE = {
+    "review": {"badge": "Review", "heading": "The review", "legend": "the review"},
+    "update": {"badge": "Since the review", "heading": "Since the review",
+               "legend": "since the review"},
+    "not_in_review": {"badge": "Not in the review", "heading": "Not in the review (published before it)",
+                      "legend": "not in the review (published before it)"},
+    "correction": {"badge": "Correction", "heading": "Correction to the review", "legend": "correction to the review"},
+}
+
+# What kind of source a newer figure comes from (updates.source_kind), as readers see it.
+SOURCE_KINDS = {
+    "peer_reviewed_paper": "Peer-reviewed paper",
+    "conference_abstract": "Conference abstract (not a full peer-reviewed paper)",
+    "company_announcement": "Company announcement (not peer-reviewed)",
+    "news_report": "News report (second-hand)",
+    "registry_record": "Trial-registry record",
+    "regulator_notice": "Regulator's notice",
+    "mirror": "Mirror (a third-party copy of a record)",
+    "bibliographic_record": "Bibliographic record (a database entry, such as PubMed's)",
+}
+
+
+def published_relative_to_review(date_published: str) -> str:
+    """'before' or 'after' the day the review was received, or 'unknown' where the date as given
+    (YYYY-MM-DD, YYYY-MM or YYYY, perhaps with a remark) spans that day."""
+    date = date_published.split(" ")[0]
+    received = REVIEW_RECEIVED[:len(date)]
+    if date < received:
+        return "before"
+    if date > received:
+        return "after"
+    return "unknown"
+
+
+def provenance_word(provenance: str, form: str = "badge") -> str:
+    """How a provenance value reads to readers (``form``: badge, heading or legend)."""
+    return PROVENANCE[provenance][form]
+
+
+def source_kind_label(kind: str) -> str:
+    return SOURCE_KINDS[kind]
+
+
+def how_we_know(row) -> str:
+    """One line saying how a newer figure is known: kind of source, what was read, confidence.
+    ``row`` is a record of data/updates.csv (a mapping)."""
+    confidence = row.get("confidence_note") or row.get("confidence")
+    return (f"{source_kind_label(row['source_kind'])}; what was read: {row['what_was_read']}; "
+            f"confidence: {confidence}")
 
 
 def of_review(frame: pd.DataFrame) -> pd.DataFrame:
@@ -31,11 +88,14 @@ def in_order(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 RELATION_WORDS = {"=": "", "<": "< ", "≤": "≤ ", ">": "> ", "≥": "≥ ", "up to": "up to ", "at least": "at least "}
-UNIT_SUFFIX = {"percent": "%", "months": " months", "weeks": " weeks", "patients": " patients",
+UNIT_SUFFIX = {"percent": "%", "percent of patients": "% of patients", "months": " months", "weeks": " weeks",
+               "years": " years", "patients": " patients",
                "cells": " cells", "cells per infusion": " cells per infusion", "cells/kg": " cells/kg",
-               "grade": "", "lines of therapy": " lines", "ratio": "", "P value": ""}
+               "grade": "", "lines of therapy": " lines", "ratio": "", "P value": "", "one-sided P value": ""}
+# A P value is written before its value, with the qualifier its unit carries.
+P_VALUE_UNITS = {"P value": "P", "one-sided P value": "one-sided P"}
 # A count of exactly one reads in the singular ("1 patient", "1 month"), never "1 patients".
-SINGULAR_SUFFIX = {"months": " month", "weeks": " week", "patients": " patient", "cells": " cell",
+SINGULAR_SUFFIX = {"months": " month", "weeks": " week", "years": " year", "patients": " patient", "cells": " cell",
                    "lines of therapy": " line"}
 
 
@@ -53,8 +113,8 @@ def result_text(row: pd.Series) -> str:
         value = f"{value}–{format_value(row['value_max'])}"
     if row["unit"] == "grade":
         value = f"grade {value}"
-    if row["unit"] == "P value":
-        return f"P {row['relation']} {value}"
+    if row["unit"] in P_VALUE_UNITS:
+        return f"{P_VALUE_UNITS[row['unit']]} {row['relation']} {value}"
     text = f"{RELATION_WORDS.get(row['relation'], row['relation'] + ' ')}{value}{unit_suffix(row['unit'], value)}"
     low, high = row.get("ci_low"), row.get("ci_high")
     if pd.notna(low) or pd.notna(high):

@@ -8,35 +8,22 @@ confident the sweep is, and quotes the figures exactly as the record states them
 
 from __future__ import annotations
 
-import re
-
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from . import records, schema
+from . import evidence, records, schema
 from .problems import Problem
 
 TABLE = "updates"
-SOURCE_TYPE_LABELS = {
-    "journal article": "Journal article",
-    "bibliographic record": "Bibliographic record",
-    "regulator notice": "Regulator's notice",
-    "registry record": "Trial-registry record",
-    "company announcement": "Company announcement, not peer-reviewed",
-    "news report": "News report",
-    "secondary summary": "Secondary summary, the primary source itself was not read",
+# Landing-page groups, in order: each lists the records of these provenances.
+GROUPS = (("update",), ("not_in_review",), ("correction",))
+GROUP_INTROS = {
+    "update": "Published after the review was received (2025-05-10).",
+    "not_in_review": "Published before the review was received, but not included in it: evidence the review "
+                     "did not have or did not cite, not evidence that came after it.",
+    "correction": "Primary sources that contradict a statement of the review, shown beside it.",
 }
-PROVENANCE_LABELS = {"update": "Since the review", "correction": "Correction to the review"}
-
-
-# A sentence ends at a full stop after a lower-case letter, digit or bracket and before a capital:
-# "Affimed N.V. and ..." and "et al., Nat Med" do not end one.
-SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]])\.\s+(?=[A-Z])")
-
-
-def first_sentence_of(text: str) -> str:
-    return SENTENCE_END.split(text.strip(), maxsplit=1)[0].rstrip(".") + "."
 
 
 def anchor(update_id: str) -> str:
@@ -81,6 +68,42 @@ def _paragraph(label: str, text: str) -> nodes.paragraph:
     return paragraph
 
 
+def grouped(rows: list[dict]) -> list[tuple[tuple[str, ...], list[dict]]]:
+    """The landing page's groups (GROUPS) that have records, each newest first."""
+    groups = []
+    for provenances in GROUPS:
+        group = [row for row in rows if row["provenance"] in provenances]
+        if group:
+            group.sort(key=lambda row: (row["date_published"][:10], row["update_id"]), reverse=True)
+            groups.append((provenances, group))
+    return groups
+
+
+def how_we_know_paragraph(directive: SphinxDirective, row: dict) -> nodes.paragraph:
+    """Source (linked citation), kind of source, date, what was read and confidence: how a record is known."""
+    source = nodes.paragraph(classes=["reviewkit-how-we-know"])
+    source += nodes.strong(text="Source: ")
+    citation, messages = directive.parse_inline(f"{{cite:p}}`{row['reference']}`", lineno=directive.lineno)
+    source += citation
+    source += messages
+    source += nodes.Text(f" ({evidence.source_kind_label(row['source_kind'])}; published {row['date_published']}). ")
+    source += nodes.strong(text="What was read: ")
+    source += nodes.Text(f"{row['what_was_read']}. ")
+    source += nodes.strong(text="Confidence: ")
+    source += nodes.Text(f"{row['confidence_note'] or row['confidence']}.")
+    if row["confidence"] == "low":
+        source += nodes.Text(" Low confidence: not a finding.")
+    return source
+
+
+def unconfirmed_paragraph(row: dict) -> nodes.paragraph | None:
+    if not row.get("unconfirmed"):
+        return None
+    paragraph = _paragraph("Not established: ", row["unconfirmed"])
+    paragraph["classes"].append("reviewkit-unconfirmed")
+    return paragraph
+
+
 class EvidenceUpdate(SphinxDirective):
     """``{evidence-update} U03``: a record of newer evidence, beside the review's statement it changes."""
 
@@ -101,51 +124,53 @@ class EvidenceUpdate(SphinxDirective):
             box["reviewkit_row"] = (TABLE, (update_id,))  # What changed links a change of this row here
             box["provenance"] = row["provenance"]
             self.state.document.note_explicit_target(box, box)
-            label = PROVENANCE_LABELS[row["provenance"]]
-            box += nodes.title(text=f"{label} · added {row['added']} · record {update_id}")
+            label = evidence.provenance_word(row["provenance"], "heading")
+            box += nodes.title(text=f"{label} · {evidence.source_kind_label(row['source_kind'])} · published "
+                                    f"{row['date_published']} · added to this book {row['added']}")
             box += nodes.paragraph(text=row["claim"])
             if row["values"]:
                 box += _paragraph("Figures as the source states them: ", row["values"])
-            source = nodes.paragraph()
-            source += nodes.strong(text="Source: ")
-            citation, messages = self.parse_inline(f"{{cite:p}}`{row['reference']}`", lineno=self.lineno)
-            source += citation
-            source += messages
-            source += nodes.Text(f" ({SOURCE_TYPE_LABELS[row['source_type']]}; published {row['date_published']}). ")
-            source += nodes.Text(f"What was read: {row['what_was_read']}. ")
-            confidence = row["confidence_note"] or row["confidence"]
-            source += nodes.Text(f"Confidence: {confidence}.")
-            if row["confidence"] == "low":
-                source += nodes.Text(" Unconfirmed: not a finding.")
-            box += source
+            box += how_we_know_paragraph(self, row)
+            unconfirmed = unconfirmed_paragraph(row)
+            if unconfirmed is not None:
+                box += unconfirmed
             output.append(box)
         return output
 
 
 class SinceReview(SphinxDirective):
-    """``{since-review}``: every record of newer evidence, newest first, each linking to where it is shown."""
+    """``{since-review}``: every record of evidence that is not the review's, in three groups (since the
+    review, not in the review, corrections), newest first, each whole, with how it is known and a link to where
+    it is shown."""
 
     def run(self) -> list[nodes.Node]:
         self.env.note_dependency(str(schema.resource_path(TABLE)))
         rows = [row for _, row in update_rows().values()]
-        rows.sort(key=lambda row: (row["date_published"][:10], row["update_id"]), reverse=True)
-        listing = nodes.bullet_list(classes=["reviewkit-since-review"])
-        for row in rows:
-            item = nodes.list_item(classes=[f"provenance-{row['provenance']}"])
-            paragraph = nodes.paragraph()
-            paragraph += nodes.strong(text=f"{PROVENANCE_LABELS[row['provenance']]} ({row['date_published']}, "
-                                           f"{row['kind'].replace('_', ' ')}): ")
-            first_sentence = first_sentence_of(row["claim"])
-            paragraph += nodes.Text(first_sentence + " ")
-            link = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=anchor(row["update_id"]),
-                                         refexplicit=True, refwarn=True)
-            link += nodes.inline(text=f"Read record {row['update_id']}")
-            paragraph += link
-            item += paragraph
-            listing += item
         if not rows:
             return [nodes.paragraph(text="No evidence has been added since the review.")]
-        return [listing]
+        output = []
+        for provenances, group in grouped(rows):
+            heading = nodes.rubric(text=evidence.provenance_word(provenances[0], "heading"),
+                                   classes=["reviewkit-since-review-group"])
+            output += [heading, nodes.paragraph(text=GROUP_INTROS[provenances[0]])]
+            listing = nodes.bullet_list(classes=["reviewkit-since-review", f"group-{provenances[0]}"])
+            for row in group:
+                item = nodes.list_item(classes=[f"provenance-{row['provenance']}"])
+                paragraph = nodes.paragraph()
+                paragraph += nodes.strong(text=f"{row['date_published']} · {row['kind'].replace('_', ' ')}: ")
+                paragraph += nodes.Text(row["claim"] + " ")
+                link = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=anchor(row["update_id"]),
+                                             refexplicit=True, refwarn=True)
+                link += nodes.inline(text="Shown here, with its figures")
+                paragraph += link
+                item += paragraph
+                item += how_we_know_paragraph(self, row)
+                unconfirmed = unconfirmed_paragraph(row)
+                if unconfirmed is not None:
+                    item += unconfirmed
+                listing += item
+            output.append(listing)
+        return output
 
 
 def setup(app) -> dict:

@@ -44,8 +44,8 @@ def _provenance_dated(row: Row):
 
 
 def _update_outside_review(row: Row):
-    if row["provenance"] == "update" and row["review_section"]:
-        return ("review_section", f"an update row names review section {row['review_section']}",
+    if row["provenance"] in ("update", "not_in_review") and row["review_section"]:
+        return ("review_section", f"an {row['provenance']} row names review section {row['review_section']}",
                 "leave review_section empty: an update is evidence the review does not contain "
                 "(use provenance correction for a source that contradicts a statement of the review)")
     return None
@@ -93,6 +93,21 @@ def _date_in_month(row: Row):
     return None
 
 
+def _timed_against_review(row: Row):
+    from .evidence import REVIEW_RECEIVED, published_relative_to_review
+
+    when = published_relative_to_review(row["date_published"])
+    if row["provenance"] == "update" and when == "before":
+        return ("provenance", f"a record published {row['date_published']}, before the review was received "
+                              f"({REVIEW_RECEIVED}), is marked as since the review",
+                "use provenance not_in_review for evidence the review did not include (or correction)")
+    if row["provenance"] == "not_in_review" and when == "after":
+        return ("provenance", f"a record published {row['date_published']}, after the review was received "
+                              f"({REVIEW_RECEIVED}), is marked as not in the review",
+                "use provenance update for evidence published since the review")
+    return None
+
+
 ROW_RULES = [
     Rule(("provenance", "added"), _provenance_dated),
     Rule(("provenance", "review_section"), _update_outside_review),
@@ -101,6 +116,7 @@ ROW_RULES = [
     Rule(("ci_low", "ci_high"), _ci_ordered),
     Rule(("value", "relation", "ci_low", "ci_high"), _value_in_ci),
     Rule(("approval_date", "approval_month"), _date_in_month),
+    Rule(("provenance", "date_published"), _timed_against_review),
 ]
 
 # Results: what identifies one figure (a second row with the same identity is a duplicate).

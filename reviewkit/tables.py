@@ -7,7 +7,8 @@ import html
 import pandas as pd
 from IPython.display import HTML
 
-from . import anchors, citations, data, schema
+from . import anchors, citations, data, evidence, schema
+from .evidence import REVIEW
 from .glue import format_value
 
 # Pages live one folder below the site root (chapters/), and the build copies data/ to the site root.
@@ -20,7 +21,8 @@ LONG_TEXT = 60
 
 
 REGISTRY_URL = "https://clinicaltrials.gov/study/"
-PROVENANCE_BADGES = {"update": "Update", "correction": "Correction"}
+# How a registry id is known (clinical_studies.registry_match), where it is not simply stated by the source.
+REGISTRY_MATCH_WORDS = {"matched": "matched, not confirmed: matched from the registry record, never read in the paper"}
 
 
 def _missing(value) -> bool:
@@ -54,30 +56,46 @@ def _registry_cell(row: pd.Series) -> str:
     """Registry ids linked to their records; where none is known, say so (never a silent blank)."""
     ids = row.get("registry_ids")
     if _missing(ids):
-        source = row.get("registry_source")
-        where = f" (sweep {html.escape(str(source))})" if not _missing(source) else ""
-        return f'<span class="reviewkit-registry-none">none found{where}</span>'
+        return '<span class="reviewkit-registry-none">none found</span>'
     from .watch.cited import registry_status_text
 
+    match = REGISTRY_MATCH_WORDS.get(row.get("registry_match"))
+    # An id never read in the paper says so wherever it shows.
+    matched = f' <span class="reviewkit-registry-match">({html.escape(match)})</span>' if match else ""
     links = []
     for registry_id in str(ids).split("; "):
         escaped = html.escape(registry_id)
         link = f'<a href="{REGISTRY_URL}{escaped}">{escaped}</a>' if registry_id.startswith("NCT") else escaped
-        # What the watch last saw in the registry, with its date ("registry status as of ...").
+        # What was last seen of the registry record, where and when ("registry status as of ...").
         status = registry_status_text(registry_id).removeprefix(f"{registry_id}: ")
-        links.append(f'{link} <span class="reviewkit-registry-status">{html.escape(status)}</span>')
+        links.append(f'{link}{matched} <span class="reviewkit-registry-status">{html.escape(status)}</span>')
     return "; ".join(links)
 
 
+def _update_record(update_id) -> dict | None:
+    """The record of data/updates.csv a row comes from (read only when a row names one)."""
+    if _missing(update_id) or not str(update_id):
+        return None
+    updates = data.load("updates").set_index("update_id")
+    if str(update_id) not in updates.index:
+        return None
+    record = updates.loc[str(update_id)]
+    return {key: "" if _missing(value) else str(value) for key, value in record.items()}
+
+
 def _evidence_cell(row: pd.Series) -> str:
-    """Whose statement the row is: the review's, or newer evidence with its date added and source."""
+    """Whose statement the row is: the review's, or evidence that is not the review's with its date added,
+    its source and, where the row comes from a record of data/updates.csv, how it is known."""
     provenance = row.get("provenance")
-    badge = PROVENANCE_BADGES.get(provenance)
-    if badge is None:
-        return "Review"
+    if _missing(provenance) or provenance == REVIEW:
+        return evidence.provenance_word(REVIEW)
+    badge = html.escape(evidence.provenance_word(provenance))
     source = "" if _missing(row.get("reference")) else f"; source: {_citation_cell(row.get('reference'))}"
+    record = _update_record(row.get("update_id"))
+    known = ("" if record is None else
+             f' <span class="reviewkit-how-we-know">{html.escape(evidence.how_we_know(record))}</span>')
     return (f'<span class="reviewkit-badge reviewkit-badge-{html.escape(provenance)}">{badge}</span> '
-            f'<span class="reviewkit-added">added {_cell(row.get("added"))}{source}</span>')
+            f'<span class="reviewkit-added">added {_cell(row.get("added"))}{source}</span>{known}')
 
 
 def _value_cell(row: pd.Series, column: str, cited: set[str]) -> str:
@@ -89,7 +107,8 @@ def _value_cell(row: pd.Series, column: str, cited: set[str]) -> str:
 def _row_html(row: pd.Series, columns: list[str], with_evidence: bool, cited: set[str], attrs: dict[str, str],
               row_id: str = "") -> str:
     provenance = row.get("provenance") if with_evidence else None
-    attribute = f' data-provenance="{html.escape(str(provenance))}"' if provenance in PROVENANCE_BADGES else ""
+    newer = not _missing(provenance) and provenance != REVIEW
+    attribute = f' data-provenance="{html.escape(str(provenance))}"' if newer else ""
     cells = [f"<td>{_evidence_cell(row)}</td>"] if with_evidence else []
     cells += [f"<td{attrs[c]}>{_value_cell(row, c, cited)}</td>" for c in columns]
     return f"<tr{row_id}{attribute}>" + "".join(cells) + "</tr>"
@@ -99,8 +118,10 @@ def table_html(frame: pd.DataFrame, *, table: str, caption: str, columns: list[s
                source: str = "", wide: bool | None = None, headers: dict[str, str] | None = None) -> str:
     """HTML for a table of ``table`` (a data package resource): every cell escaped, nothing trusted.
 
-    Rows of a table with a ``provenance`` column start with an Evidence cell: "Review", or a badge for an
-    update or correction with its date added and source, and carry ``data-provenance`` on their ``<tr>``.
+    Rows of a table with a ``provenance`` column start with an Evidence cell: "Review", or a badge for
+    evidence that is not the review's (since the review, not in the review, correction) with its date added,
+    its source and, for a row that comes from a record of data/updates.csv, how it is known (kind of source,
+    what was read, confidence); they carry ``data-provenance`` on their ``<tr>``.
     A bibliography key (a column whose foreign key is references.bib) shows as a linked citation.
     ``wide`` (default: WIDE_COLUMNS columns or more) gives the table the page's full width; ``headers``
     names columns the schema does not have (computed ones)."""

@@ -3,6 +3,8 @@ status a chapter asks for, and footer dates; after `reviewkit watch` a rebuild s
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -46,14 +48,17 @@ def test_living_mode_notices_and_footer_dates_follow_the_watch(tmp_path, monkeyp
     living = page(root, "living-mode")
     svg = living.find("svg", class_="reviewkit-prisma")
     assert svg["role"] == "img" and svg.find("title") and svg.find("desc")
-    assert "New records included: 10" in living.find("details").get_text()
+    with (root / "data" / "screening_log.csv").open(encoding="utf-8") as handle:
+        included = sum(row["decision"] == "included" for row in csv.DictReader(handle))
+    assert f"New records included: {included}" in living.find("details").get_text()
     assert "surveillance/search-strategy.yml" not in living.find("dl", class_="reviewkit-strategy").get_text()
     assert "armed[tiab]" in living.find("dl", class_="reviewkit-strategy").get_text(), "the query, read from the file"
     footer = page(root, "index").find(class_="reviewkit-evidence-searched")
     assert "last searched in 2026-11" in " ".join(footer.get_text().split())
     assert page(root, "cites-trial").find(class_="reviewkit-evidence-searched") is None, "not a covered chapter"
     trial = page(root, "cites-trial")
-    assert "NCT04074746: completed" in trial.get_text() and "registry status as of 2026-11" in trial.get_text()
+    # The stored status was read on a copy of the record: the page says where, not "registry status as of".
+    assert "NCT04074746: completed" in trial.get_text() and "read on a third-party mirror" in trial.get_text()
     notice = trial.find("aside", class_="reviewkit-notice")
     assert notice and "10.1038/s41591-025-03852-y" in notice.get_text()
 

@@ -291,8 +291,10 @@ def test_tables_cite_with_formatted_links_to_existing_bibliography_anchors(site)
 
 
 def test_trial_tables_show_registry_status_and_notices_beside_the_study(site):
-    """Every registry id in a trial table links to its record with what the watch last saw (or says it was
-    not checked yet), and every published notice about a cited study shows on a page that lists the study."""
+    """Every registry id in a trial table links to its record with what was last seen of it and where (the
+    registry, or a copy, said so), or says it was not checked yet; an id matched from a registry record and
+    never read in the paper says "matched, not confirmed"; and every published notice about a cited study
+    shows on a page that lists the study."""
     with (ROOT / "data" / "clinical_studies.csv").open(encoding="utf-8") as handle:
         studies = list(csv.DictReader(handle))
     with (ROOT / "data" / "notices.csv").open(encoding="utf-8") as handle:
@@ -306,7 +308,12 @@ def test_trial_tables_show_registry_status_and_notices_beside_the_study(site):
             for _, link in links:
                 status = link.find_next_sibling("span", class_="reviewkit-registry-status")
                 assert status is not None and ("registry status as of" in status.get_text()
-                                               or "not checked yet" in status.get_text()), registry_id
+                                               or "not checked yet" in status.get_text()
+                                               or ("read on" in status.get_text()
+                                                   and "as of" not in status.get_text())), registry_id
+                match = link.find_next_sibling("span", class_="reviewkit-registry-match")
+                assert (match is not None and "matched, not confirmed" in match.get_text()) == (
+                    study["registry_match"] == "matched"), registry_id
     for notice in notices:
         showing = [name for name, soup in pages.items()
                    if soup.select(f'aside.reviewkit-notice[data-notice-for="{notice["reference"]}"]')]

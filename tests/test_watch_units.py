@@ -81,8 +81,16 @@ def test_the_flow_diagram_is_an_accessible_svg_saying_what_its_text_says():
 def test_chapters_get_a_studys_registry_status_and_a_works_notices(book):
     from reviewkit.watch import cited
 
-    text = cited.registry_status_text("NCT04074746; NCT99999999")
-    assert "NCT04074746: completed, no results posted, last updated 2025-09-30 (registry status as of 2026-11)" in text
+    registry = book / "data" / "registry_status.csv"
+    rows = [line for line in registry.read_text(encoding="utf-8").splitlines(keepends=True)
+            if not line.startswith(("NCT01234567", "NCT07654321"))]
+    registry.write_text("".join(rows) + "NCT01234567,COMPLETED,2025-09-30,false,2026-11,ClinicalTrials.gov,API,\n"
+                        "NCT07654321,RECRUITING,,,2026-11,mirror,Example mirror,\n", encoding="utf-8")
+    text = cited.registry_status_text("NCT01234567; NCT99999999")
+    assert "NCT01234567: completed, no results posted, last updated 2025-09-30 (registry status as of 2026-11)" in text
+    # A status read on a copy says where it was read, never "registry status as of".
+    mirrored = cited.registry_status_text("NCT07654321")
+    assert "read on a third-party mirror (Example mirror), 2026-11" in mirrored and "as of" not in mirrored
     assert "NCT99999999: registry status not checked yet" in text
     assert cited.registry_status_text("") == ""
     box = cited.notice_html("nieto2025allogeneic")

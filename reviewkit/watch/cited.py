@@ -42,8 +42,19 @@ def registry_status(registry_ids: str | None) -> list[dict]:
     return found
 
 
+def where_read(row: dict) -> str:
+    """Where and when a registry status was read: a mirror's or an old copy's status is not the registry's."""
+    read_on = row.get("read_on") or "ClinicalTrials.gov"
+    if read_on == "ClinicalTrials.gov":
+        return f"registry status as of {row['checked']}"
+    what = "a third-party mirror" if read_on == "mirror" else "a stored copy of a ClinicalTrials.gov page"
+    source = f" ({row['source']})" if row.get("source") else ""
+    return f"read on {what}{source}, {row['checked']}; not the registry's status today"
+
+
 def registry_status_text(registry_ids: str | None) -> str:
-    """E.g. "NCT04074746: completed, results posted (registry status as of 2027-01-04)"; '' without ids."""
+    """E.g. "NCT04074746: completed, results posted (registry status as of 2027-01-04)", or where a copy was read
+    "(read on a third-party mirror: ..., 2026-11; not the registry's status today)"; '' without ids."""
     parts = []
     for row in registry_status(registry_ids):
         if row["checked"] is None:
@@ -54,7 +65,7 @@ def registry_status_text(registry_ids: str | None) -> str:
             words.append("results posted" if row["results_posted"] else "no results posted")
         if row["last_update_posted"]:
             words.append(f"last updated {row['last_update_posted']}")
-        parts.append(f"{row['registry_id']}: {', '.join(words)} (registry status as of {row['checked']})")
+        parts.append(f"{row['registry_id']}: {', '.join(words)} ({where_read(row)})")
     return "; ".join(parts)
 
 

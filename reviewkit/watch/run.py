@@ -153,7 +153,7 @@ def _registry_text(statuses: dict, day: str, summary: Summary) -> str:
         new = {"registry_id": registry_id, "overall_status": status["overall_status"],
                "last_update_posted": status["last_update_posted"],
                "results_posted": "true" if status["results_posted"] else "false", "checked": day,
-               "source": "ClinicalTrials.gov API v2", "note": ""}
+               "read_on": "ClinicalTrials.gov", "source": "ClinicalTrials.gov API v2", "note": ""}
         changed = [c for c in ("overall_status", "last_update_posted", "results_posted") if old.get(c) != new[c]]
         if changed:
             summary.status_changes.append(f"{registry_id}: " + ", ".join(

@@ -6,7 +6,7 @@ registered here, and ``{reference-counts}``, the page's opening sentence, counte
 - ``review_numbers`` (formatting style): labels each entry with its ``reviewref`` and sorts by it, so the page's
   [10] is the review's reference 10.
 - ``added_sources`` (formatting style): starts each entry with its kind, as the evidence that cites it records it
-  (a ``source_type`` column of any table, e.g. data/updates.csv), else as its BibTeX type says.
+  (a ``source_kind`` column of any table, e.g. data/updates.csv), else as its BibTeX type says.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import bibliography, paths, records, schema
 from .bibliography import REVIEW_NUMBER, review_doi, review_number
-from .evidence_updates import SOURCE_TYPE_LABELS
+from .evidence import SOURCE_KINDS
 
-KIND_COLUMN = "source_type"
+KIND_COLUMN = "source_kind"
 ENTRY_TYPE_KINDS = {"article": "Journal article", "book": "Book", "inproceedings": "Conference paper"}
 
 
@@ -46,7 +46,7 @@ def kinds() -> dict[str, list[str]]:
     for name in _kind_tables():
         for _, row in records.rows(name):
             if row.get("reference") and row.get(KIND_COLUMN):
-                label = SOURCE_TYPE_LABELS.get(row[KIND_COLUMN], row[KIND_COLUMN].capitalize())
+                label = SOURCE_KINDS.get(row[KIND_COLUMN], row[KIND_COLUMN].capitalize())
                 if label not in found[row["reference"]]:
                     found[row["reference"]].append(label)
     return found

@@ -17,7 +17,7 @@ from sphinx.util.docutils import SphinxRole
 
 from . import evidence_updates, schema
 
-LABELS = {"update": "Since changed", "correction": "Correction"}
+LABELS = {"update": "Since changed", "correction": "Correction", "not_in_review": "Not in the review"}
 EXPLICIT = re.compile(r"^(?P<text>.+?)\s*<(?P<id>[^<>]+)>$", re.S)
 
 

@@ -13,14 +13,11 @@ from __future__ import annotations
 from . import rowlabels as words
 from .bibliography import REVIEW_NUMBER, review_doi
 from .changes import Change, RefLink, RowLink
-from .evidence import REVIEW, result_text
-from .evidence_updates import SOURCE_TYPE_LABELS
+from .evidence import PROVENANCE, REVIEW, SOURCE_KINDS, result_text
 from .history import Snapshot, Table
 from .statuses import DIFFERS_FROM_REVIEW
 
 SOURCE_CHECKS = "source_checks"
-# How a row that is not the review's is introduced, by its provenance (an unknown one is named as it is).
-PROVENANCE_WORDS = {"update": "Since the review", "correction": "Correction to the review"}
 
 
 def title(snapshot: Snapshot) -> str:
@@ -56,12 +53,15 @@ def _row_change(snapshot: Snapshot, name: str, key: tuple[str, ...], row: dict[s
     link = RowLink(name, key)
     label = words.row_label(snapshot, name, key)
     added = f", added {row['added']}" if (row.get("added") or "").strip() else ""
-    intro = f"{PROVENANCE_WORDS.get(provenance, provenance.replace('_', ' ').capitalize())}{added}: "
+    # How a row that is not the review's is introduced, by its provenance (an unknown one is named as it is).
+    heading = PROVENANCE.get(provenance, {}).get("heading", provenance.replace("_", " ").capitalize())
+    intro = f"{heading}{added}: "
     if "claim" in row and name != SOURCE_CHECKS:  # a record of newer evidence: its claim in full, and its source
-        kind = SOURCE_TYPE_LABELS.get(row.get("source_type", "").strip(), (row.get("source_type") or "").strip())
+        kind = SOURCE_KINDS.get(row.get("source_kind", "").strip(), (row.get("source_kind") or "").strip())
         published = (row.get("date_published") or "").strip()
         about = "; ".join(part for part in (kind, f"published {published}" if published else "",
-                                              f"confidence {row['confidence']}" if row.get("confidence") else "")
+                                              f"confidence {row['confidence']}" if row.get("confidence") else "",
+                                              f"not established: {row['unconfirmed']}" if (row.get("unconfirmed") or "").strip() else "")
                           if part)
         return Change("corrections" if provenance == "correction" else "evidence",
                       [intro, (row["claim"], link)] + ([f" ({about})"] if about else []), group=link)

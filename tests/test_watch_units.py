@@ -128,3 +128,37 @@ def test_entrez_requests_are_pointed_at_the_configured_base_url(monkeypatch):
     handler.https_request(request)
     assert request.full_url == "http://127.0.0.1:9/mirror/esearch.fcgi?db=pubmed&term=x"
     assert request.timeout == pubmed.TIMEOUT
+
+
+def test_markup_is_dropped_and_letters_kept_when_a_record_is_made():
+    from reviewkit.watch.records import plain_text
+
+    record = Record(["europepmc"], title="Armed <i>in vivo</i>: CD16<sup>+</sup> &amp; <b>γδ</b> T cells", pmid="1",
+                    authors="Müller &Aacute;, Zhāng W", abstract="<h4>Methods</h4>Twelve &lt;i&gt;patients&lt;/i&gt;.")
+    assert record.title == "Armed in vivo: CD16+ & γδ T cells"
+    assert record.authors == "Müller Á, Zhāng W"
+    assert record.abstract == "Methods Twelve patients."
+    assert plain_text("IL-15 < 5 ng/mL and CD3 > 2") == "IL-15 < 5 ng/mL and CD3 > 2", "a bare < is text"
+    assert plain_text("a\n  b") == "a b"
+
+
+@pytest.mark.parametrize("registry_id, key, watched", [
+    ("NCT04074746", "nct", True), ("ChiCTR2000012345", "chictr", False), ("ChiCTR-IIR-17012345", "chictr", False),
+    ("ISRCTN12345678", "isrctn", False), ("2023-500123-45-00", "euct", False), ("2015-001234-56", "eudract", False),
+    ("U1111-1234-5678", "who_utn", False),
+])
+def test_each_registry_format_is_recognised_and_linked(registry_id, key, watched):
+    from reviewkit.watch import registries
+
+    registry = registries.registry_of(registry_id)
+    assert registry.key == key and (registry.watched_by is not None) == watched
+    assert registries.link(registry_id).startswith("https://") and registry_id in registries.link(registry_id)
+    assert watched or registry.why_not, "an unwatched registry says why"
+
+
+@pytest.mark.parametrize("registry_id", ["NCT0407474", "nct04074746", "ChiCTR12345", "ISRCTN1234567", "2023-50012-45-00",
+                                         "U1111-123-5678", "CTRI/2020/01/022636"])
+def test_malformed_or_unknown_registry_ids_are_not_recognised(registry_id):
+    from reviewkit.watch import registries
+
+    assert registries.registry_of(registry_id) is None and registries.link(registry_id) is None

@@ -21,6 +21,10 @@ def _check(_args) -> int:
         print(f"\nmake check: FAILED ({len(problems)} {noun}, {elapsed:.1f} s). Nothing was built.", file=sys.stderr)
         return 1
     print(f"make check: data, schema, references and citations OK ({elapsed:.1f} s)")
+    from .watch.screening_check import warnings
+
+    for warning in warnings():
+        print(f"warning: {warning}")
     return 0
 
 

@@ -69,7 +69,7 @@ def test_first_run_appends_exactly_the_new_deduplicated_candidates(watch):
     assert added["pmid41000001"]["doi"] == "10.1136/jitc-2026-000001"
     assert added["pmid41000001"]["authors"] == "Doe J, Roe R, Poe P, et al."
     assert added["nct07000001"]["nct_id"] == "NCT07000001"
-    assert all(r["decision"] == "pending" and r["date_found"] == TODAY for r in added.values())
+    assert all(r["date_found"] == TODAY and not r["evidence_id"] for r in added.values()), "new: not yet decided"
     assert "new candidates for the screening log: 5" in out
 
 

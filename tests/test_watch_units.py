@@ -51,31 +51,60 @@ def test_crossref_update_types_map_to_the_notice_vocabulary():
         crossref.partial_date({"date-parts": [[None]]}, "")
 
 
-def frames(decisions, searches):
-    log = pd.DataFrame([{"record_id": f"r{i}", "sources": s, "decision": d, "exclusion_reason": r}
-                        for i, (s, d, r) in enumerate(decisions)])
-    return log, pd.DataFrame(searches, columns=["source", "records_identified"]).astype({"records_identified": "Int64"})
+REASONS = pd.DataFrame([("off_topic", "off topic"), ("not_retrieved", "report not retrieved"),
+                        ("wrong_outcomes", "no outcome the book reports")], columns=["reason", "label"])
+REVIEWERS = pd.DataFrame([("old", "single_legacy"), ("ab", "person"), ("cd", "person"), ("ef", "person")],
+                         columns=["reviewer_id", "kind"])
 
 
-def test_the_flow_is_counted_from_the_log_and_the_searches():
-    log, searches = frames([("sweep", "included", None), ("pubmed; europepmc", "excluded", "off_topic"),
-                            ("ctgov", "pending", None), ("pubmed", "included", None)],
-                           [("sweep", None), ("pubmed", 5), ("europepmc", 3), ("ctgov", 1), ("pubmed", 2)])
-    flow = prisma.counts(log, searches)
+def frames(records, decisions, searches):
+    """records: (sources, evidence_id); decisions: (record number, stage, reviewer, role, decision, reason)."""
+    log = pd.DataFrame([{"record_id": f"r{i}", "sources": s, "evidence_id": e} for i, (s, e) in enumerate(records)])
+    rows = pd.DataFrame([{"record_id": f"r{n}", "stage": st, "reviewer": rv, "role": ro, "decision": d, "reason": rs}
+                         for n, st, rv, ro, d, rs in decisions],
+                        columns=["record_id", "stage", "reviewer", "role", "decision", "reason"])
+    return log, pd.DataFrame(searches, columns=["source", "records_identified"]).astype({"records_identified": "Int64"}), rows
+
+
+TA, FT, I, R = "title_abstract", "full_text", "independent", "resolution"
+
+
+def test_the_flow_is_counted_by_stage_from_the_decisions_and_the_searches():
+    log, searches, decisions = frames(
+        [("sweep", "U01"), ("pubmed; europepmc", None), ("ctgov", None), ("pubmed", None), ("pubmed", None),
+         ("europepmc", None), ("pubmed", None)],
+        [(0, TA, "old", I, "include", ""), (0, FT, "old", I, "include", ""),  # the sweep: one reviewer, linked
+         (1, TA, "ab", I, "exclude", "off_topic"), (1, TA, "cd", I, "exclude", "off_topic"),
+         (2, TA, "ab", I, "include", ""),  # awaiting the second reviewer
+         (3, TA, "ab", I, "include", ""), (3, TA, "cd", I, "exclude", "off_topic"),  # a disagreement
+         (4, TA, "ab", I, "include", ""), (4, TA, "cd", I, "exclude", "off_topic"), (4, TA, "ef", R, "include", ""),
+         (4, FT, "ab", I, "exclude", "wrong_outcomes"), (4, FT, "cd", I, "exclude", "wrong_outcomes"),
+         (5, TA, "ab", I, "include", ""), (5, TA, "cd", I, "include", ""),
+         (5, FT, "ab", I, "exclude", "not_retrieved"), (5, FT, "cd", I, "exclude", "not_retrieved"),
+         (6, TA, "ab", I, "include", ""), (6, TA, "cd", I, "include", ""),
+         (6, FT, "ab", I, "include", ""), (6, FT, "cd", I, "include", "")],
+        [("sweep", None), ("pubmed", 5), ("europepmc", 3), ("ctgov", 1), ("pubmed", 2)])
+    flow = prisma.counts(log, searches, decisions, REVIEWERS, REASONS)
     assert flow.identified == {"PubMed": 7, "Europe PMC": 3, "ClinicalTrials.gov": 1}
-    assert (flow.removed, flow.other_methods, flow.screened) == (11 - 3, 1, 4)
-    assert (flow.excluded, flow.pending, flow.included) == ({"off_topic": 1}, 1, 2)
+    assert (flow.removed, flow.other_methods, flow.records) == (11 - 6, 1, 7)
+    assert (flow.screened, flow.awaiting_screening, flow.conflicts) == (5, 2, 1)
+    assert flow.excluded == {"off topic": 1}
+    assert (flow.sought, flow.not_retrieved, flow.assessed, flow.awaiting_full_text) == (4, 1, 3, 0)
+    assert flow.reports_excluded == {"no outcome the book reports": 1}
+    assert (flow.included, flow.linked, flow.single_reviewer) == (2, 1, 1)
 
 
 def test_the_flow_diagram_is_an_accessible_svg_saying_what_its_text_says():
-    log, searches = frames([("sweep", "included", None)], [("sweep", None)])
-    flow = prisma.counts(log, searches)
+    log, searches, decisions = frames([("sweep", "U01")], [(0, TA, "old", I, "include", ""),
+                                                            (0, FT, "old", I, "include", "")], [("sweep", None)])
+    flow = prisma.counts(log, searches, decisions, REVIEWERS, REASONS)
     svg = prisma.svg(flow)
     assert svg.startswith("<svg") and 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
     assert 'viewBox="0 0 ' in svg and 'width="100%"' in svg, "scales to a phone's width"
     for heading, body in prisma.lines(flow):
         assert heading in svg and heading in prisma.text_alternative(flow)
     assert "New records included: 1" in prisma.text_alternative(flow)
+    assert "Reports sought for retrieval: 1" in prisma.text_alternative(flow)
 
 
 def test_chapters_get_a_studys_registry_status_and_a_works_notices(book):

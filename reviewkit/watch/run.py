@@ -143,8 +143,7 @@ def _log_row(record: Record, day: str) -> dict:
     return {"record_id": record.record_id(), "sources": "; ".join(record.sources), "date_found": day,
             "title": " ".join(record.title.split()) or "(no title given by the source)",
             "authors": record.authors, "journal": record.journal, "year": record.year, "doi": doi,
-            "pmid": norm_pmid(record.pmid), "nct_id": norm_nct(record.nct_id), "decision": "pending",
-            "note": note.strip()}
+            "pmid": norm_pmid(record.pmid), "nct_id": norm_nct(record.nct_id), "note": note.strip()}
 
 
 def doubts(search_rows: list[dict], source: str, day: str, found: int, said: list[str]) -> str:

@@ -19,7 +19,6 @@ WIDE_COLUMNS = 6
 LONG_TEXT = 60
 
 
-REGISTRY_URL = "https://clinicaltrials.gov/study/"
 PROVENANCE_BADGES = {"update": "Update", "correction": "Correction"}
 
 
@@ -57,12 +56,14 @@ def _registry_cell(row: pd.Series) -> str:
         source = row.get("registry_source")
         where = f" (sweep {html.escape(str(source))})" if not _missing(source) else ""
         return f'<span class="reviewkit-registry-none">none found{where}</span>'
+    from .watch import registries
     from .watch.cited import registry_status_text
 
     links = []
     for registry_id in str(ids).split("; "):
         escaped = html.escape(registry_id)
-        link = f'<a href="{REGISTRY_URL}{escaped}">{escaped}</a>' if registry_id.startswith("NCT") else escaped
+        url = registries.link(registry_id)  # each registry's own record page (reviewkit/watch/registries.py)
+        link = f'<a href="{html.escape(url, quote=True)}">{escaped}</a>' if url else escaped
         # What the watch last saw in the registry, with its date ("registry status as of ...").
         status = registry_status_text(registry_id).removeprefix(f"{registry_id}: ")
         links.append(f'{link} <span class="reviewkit-registry-status">{html.escape(status)}</span>')

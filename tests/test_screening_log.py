@@ -269,3 +269,31 @@ def test_a_weekly_batch_of_two_hundred_goes_through_both_stages(log_book):
     assert f"Reports sought for retrieval: {flow.sought}" in text and f"New records included: {flow.included}" in text
     for heading in ("Screened on title and abstract", "Excluded on title and abstract", "Reports excluded", "Included"):
         assert heading in text
+
+
+@pytest.mark.parametrize("registry_id, ok", [
+    ("NCT04074746", True), ("ChiCTR2000012345", True), ("ChiCTR-IIR-17012345", True), ("ISRCTN12345678", True),
+    ("2023-500123-45-00", True), ("2015-001234-56", True), ("U1111-1234-5678", True),
+    ("NCT0407474", False), ("ChiCTR12", False), ("CTRI/2020/01/022636", False), ("isrctn12345678", False),
+])
+def test_each_registry_id_is_validated_by_its_registrys_format(book, registry_id, ok):
+    from test_watch import add_registry_id
+
+    add_registry_id(book, 1, registry_id)
+    problems = [p for p in run_checks() if p.field == "registry_ids"]
+    if ok:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and problems[0].line == 2 and f"'{registry_id}'" in problems[0].message
+        assert "ChiCTR2000012345" in problems[0].fix and "U1111-1234-5678" in problems[0].fix
+
+
+def test_a_registry_cell_links_each_id_and_says_what_is_not_watched(book):
+    import pandas as pd
+
+    from reviewkit import tables
+
+    cell = tables._registry_cell(pd.Series({"registry_ids": "NCT04074746; ChiCTR2000012345"}))
+    assert 'href="https://clinicaltrials.gov/study/NCT04074746"' in cell
+    assert 'href="https://trialsearch.who.int/Trial2.aspx?TrialID=ChiCTR2000012345"' in cell
+    assert "ChiCTR2000012345</a> <span class=\"reviewkit-registry-status\">not watched (ChiCTR publishes no" in cell

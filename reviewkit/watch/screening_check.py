@@ -60,7 +60,27 @@ def surveillance_problems() -> list[Problem]:
     """The search strategy file and the screening's own rules."""
     from .strategy import problems as strategy_problems
 
-    return strategy_problems() + check_screening_log()
+    return strategy_problems() + registry_id_problems() + check_screening_log()
+
+
+def registry_id_problems() -> list[Problem]:
+    """Each id of every registry_ids column has the format of a registry the book knows."""
+    from . import registries
+
+    problems = []
+    for resource in schema.resources():
+        if not any(f["name"] == "registry_ids" for f in resource["schema"]["fields"]):
+            continue
+        path = paths.data_dir() / resource["path"]
+        if not path.is_file():
+            continue
+        for line, row in _rows(path):
+            for registry_id in registries.split(row.get("registry_ids", "")):
+                if registries.registry_of(registry_id) is None:
+                    problems.append(Problem(paths.relative(path), line, "registry_ids",
+                                            f"'{registry_id}' is not an id of a registry the book knows",
+                                            "write it exactly as the registry does: " + registries.formats()))
+    return problems
 
 
 def _day(text: str) -> dt.date | None:

@@ -364,3 +364,13 @@ def test_every_answer_is_validated(watch, source, body):
     code, _, err = watch()
     assert code == 1 and "malformed answer" in err and "Traceback" not in err
     assert snapshot(watch.root) == before
+
+
+def test_a_report_without_any_identifier_is_reported_not_silently_dropped(watch):
+    page = watch_server.fixture("europepmc_page2.json")
+    page["resultList"]["result"].append({"title": "A record with <i>no</i> identifier", "source": "MED"})
+    watch.scenario.europepmc_pages = [watch_server.fixture("europepmc_page1.json"), page]
+    code, out, err = watch()
+    assert code == 0, err
+    assert "SKIPPED (no identifier to screen or de-duplicate it by): europepmc: A record with no identifier" in out
+    assert "new candidates for the screening log: 5" in out, "the others are screened as before"

@@ -225,9 +225,9 @@ def test_every_citation_of_a_flagged_work_gets_one_mark(book):
                                        ("unflagged2020", "Other, 2020"), " and ", ("dagher2020", "Dagher, 2020"))
     assert notice_marks.add_marks(tree, found) == 3
     text = paragraph.astext()
-    assert text.count("[Retracted 2027-01-02]") == 2 and "(2015 [Retracted 2027-01-02])" in text
-    assert "Lum et al., 2015 [Retracted" in text and "Other, 2020 [" not in text
-    assert "Dagher, 2020 [not watched: Crossref does not know" in text
+    assert text.count("(Retracted 2027-01-02)") == 2 and "(2015 (Retracted 2027-01-02))" in text
+    assert "Lum et al., 2015 (Retracted" in text and "Other, 2020 (" not in text
+    assert "Dagher, 2020 (not watched: Crossref does not know" in text
 
 
 def test_no_flagged_work_no_mark(book):
@@ -235,3 +235,16 @@ def test_no_flagged_work_no_mark(book):
 
     tree, paragraph = citing_paragraph(("unflagged2020", "Other, 2020"))
     assert notice_marks.add_marks(tree, notice_marks.marks()) == 0 and paragraph.astext() == "Other, 2020"
+
+
+def test_citations_in_tables_get_the_same_mark(book):
+    from reviewkit.citations import citation
+    from reviewkit.watch import notice_marks
+
+    found = notice_marks.marks()
+    flagged, plain = citation("nieto2025allogeneic").html(), citation("park2021potent").html()
+    cell = f"<table><tr><td>{flagged}</td><td>{plain}</td></tr></table>"
+    marked = notice_marks.add_marks_to_html(cell, found)
+    assert marked.count("reviewkit-notice-mark") == 1
+    assert flagged + notice_marks.mark_html(found["nieto2025allogeneic"]) in marked and plain + "</td>" in marked
+    assert 'href="https://doi.org/10.1038/s41591-025-03852-y">Corrected 2025-08</a>' in marked

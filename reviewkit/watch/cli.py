@@ -45,7 +45,9 @@ def main(args) -> int:
     for doubt in summary.doubts:
         print(f"  DOUBT {doubt}")
     print(f"new candidates for the screening log: {len(summary.new_records)} "
-          f"({summary.removed} reports were duplicates or already known)")
+          f"({summary.removed - len(summary.unidentified)} reports were duplicates or already known)")
+    for report in summary.unidentified:
+        print(f"  SKIPPED (no identifier to screen or de-duplicate it by): {report}")
     for row in summary.new_records:
         print(f"  + {row['record_id']} [{row['sources']}] {row['title'][:90]}")
     print(f"new notices about cited works: {len(summary.new_notices)}")

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
+import re
 from dataclasses import dataclass
 
 from docutils import nodes
@@ -85,11 +87,29 @@ def add_marks(doctree: nodes.Node, found: dict[str, Mark]) -> int:
         else:
             label += nodes.Text(mark.text)
         node = nodes.inline()
-        node += [nodes.Text(" ["), label, nodes.Text("]")]
+        node += [nodes.Text(" ("), label, nodes.Text(")")]  # in a bracketed citation too: "[Lum et al., 2015 (...)]"
         parent = reference.parent
         parent.insert(parent.index(reference) + 1, node)
         added += 1
     return added
+
+
+def mark_html(mark: Mark) -> str:
+    classes = "reviewkit-notice-mark" + (" reviewkit-notice-grave" if mark.grave else "")
+    text = html.escape(mark.text)
+    inner = f'<a class="reference external" href="{html.escape(mark.url, quote=True)}">{text}</a>' if mark.url else text
+    return f' (<span class="{classes}">{inner}</span>)'
+
+
+# A citation as reviewkit.citations.Citation.html() writes it into a table cell.
+CELL_CITATION = re.compile(r'(<a class="reviewkit-cite reference internal" href="[^"#]*#(?P<anchor>[^"]+)"[^>]*>.*?</a>)')
+
+
+def add_marks_to_html(text: str, found: dict[str, Mark]) -> str:
+    """The same marks after each citation in HTML a chapter's table printed."""
+    anchors = {make_id(CITE_ID.format(key=key)): found[key] for key in found}
+    return CELL_CITATION.sub(lambda m: m.group(1) + mark_html(anchors[m.group("anchor")])
+                             if m.group("anchor") in anchors else m.group(1), text)
 
 
 def _same_citation(first: nodes.Node, second: nodes.Node) -> bool:
@@ -105,6 +125,9 @@ def _doctree_resolved(app, doctree, docname) -> None:
     found = marks()
     if found:
         add_marks(doctree, found)
+        for raw in doctree.findall(nodes.raw):  # tables and boxes printed by chapters' code cells
+            if "html" in raw.get("format", "").split() and "reviewkit-cite" in raw.astext():
+                raw.replace_self(nodes.raw("", add_marks_to_html(raw.astext(), found), format=raw["format"]))
 
 
 def _env_updated(app, env) -> list[str]:

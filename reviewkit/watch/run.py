@@ -26,6 +26,7 @@ class Summary:
     searches: list[dict] = field(default_factory=list)
     new_records: list[dict] = field(default_factory=list)
     removed: int = 0
+    unidentified: list[str] = field(default_factory=list)  # reports with no DOI, PMID, NCT or source id: skipped
     new_notices: list[dict] = field(default_factory=list)
     status_changes: list[str] = field(default_factory=list)
     coverage: list[dict] = field(default_factory=list)  # rows of data/watch_coverage.csv, this run's
@@ -111,6 +112,7 @@ def run(today: dt.date, *, dry_run: bool = False) -> Summary:
     statuses = {k: v for k, v in statuses.items() if v is not None}
 
     # 2. Then the new state of every table, computed in memory.
+    summary.unidentified = [f"{'; '.join(r.sources)}: {r.title[:80] or '(no title)'}" for r in found if not r.keys()]
     fresh, summary.removed = new_candidates(found, known_identifiers(log_rows))
     summary.new_records = [_log_row(record, day) for record in fresh]
     ids = {r["search_id"] for r in summary.searches}

@@ -46,6 +46,10 @@ REGISTRIES = (
 )
 
 
+# The shape of a registry_ids cell, as its schema pattern states it; each id's format is checked here.
+LIST_SHAPE = re.compile(r"^[^;\s]+(; [^;\s]+)*$")
+
+
 def registry_of(registry_id: str) -> Registry | None:
     """The registry whose format ``registry_id`` has (exactly as written); None for an unknown format."""
     return next((r for r in REGISTRIES if r.pattern.match(registry_id)), None)

@@ -75,6 +75,8 @@ def registry_id_problems() -> list[Problem]:
         if not path.is_file():
             continue
         for line, row in _rows(path):
+            if not registries.LIST_SHAPE.match(row.get("registry_ids", "")):
+                continue  # not a '; '-separated list: the schema's pattern reports it
             for registry_id in registries.split(row.get("registry_ids", "")):
                 if registries.registry_of(registry_id) is None:
                     problems.append(Problem(paths.relative(path), line, "registry_ids",

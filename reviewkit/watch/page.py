@@ -106,8 +106,7 @@ def doubtful_searches(searches: pd.DataFrame) -> HTML:
     the retirement rule, so a broken query never reads as a quiet week."""
     doubtful = searches[searches["doubt"].notna()] if "doubt" in searches else searches.iloc[0:0]
     if doubtful.empty:
-        return HTML("<p>No search has been doubtful: every empty week so far was an empty result of a query "
-                    "the source accepted.</p>")
+        return HTML("<p>No search so far has been marked doubtful.</p>")
     items = "".join(f"<li><strong>{html.escape(SOURCE_NAMES.get(r.source, r.source))}, {html.escape(str(r.date))}"
                     f"</strong>: {html.escape(str(r.doubt))}</li>"
                     for r in doubtful.sort_values("date", ascending=False).itertuples())

@@ -23,7 +23,7 @@ LABEL_COLUMNS = ("included", "asreview_label", "label_included", "final_included
 STAGE = "title_abstract"
 
 
-class ImportError_(Exception):
+class LabelImportError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(map(str, problems)))
@@ -41,19 +41,19 @@ def export_csv(ranked) -> str:
 
 
 def import_labels(path: Path, reviewer: str, date: str, dry_run: bool = False) -> tuple[list[dict], int]:
-    """(decision rows added, labels already recorded). Raises ImportError_ with every problem, writing nothing."""
+    """(decision rows added, labels already recorded). Raises LabelImportError with every problem, writing nothing."""
     name = str(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        raise ImportError_([Problem(name, None, None, f"cannot read the export ({error})",
+        raise LabelImportError([Problem(name, None, None, f"cannot read the export ({error})",
                                     "export the project from ASReview LAB as CSV (UTF-8) and give its path")]) from None
     reader = csv.DictReader(io.StringIO(text))
     columns = reader.fieldnames or []
     label_column = next((c for c in LABEL_COLUMNS if c in columns), None)
     problems: list[Problem] = []
     if "record_id" not in columns or label_column is None:
-        raise ImportError_([Problem(name, 1, None, "the export has no record_id column or no label column "
+        raise LabelImportError([Problem(name, 1, None, "the export has no record_id column or no label column "
                                     f"({', '.join(LABEL_COLUMNS)})",
                                     "import into ASReview LAB the file `reviewkit screen export` wrote (it keeps "
                                     "record_id), then export the project as CSV")])
@@ -105,7 +105,7 @@ def import_labels(path: Path, reviewer: str, date: str, dry_run: bool = False) -
                       "note": f"Labelled {'relevant' if label == '1' else 'irrelevant'} in ASReview LAB ({path.name})"
                               + ("; ASReview records no reason for exclusion" if decision == "exclude" else "") + "."})
     if problems:
-        raise ImportError_(problems)
+        raise LabelImportError(problems)
     if added and not dry_run:
         header, _ = tables.read(screening_check.DECISIONS)
         target = schema.resource_path(screening_check.DECISIONS)

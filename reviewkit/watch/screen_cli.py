@@ -66,11 +66,11 @@ def _export(args) -> int:
 
 
 def _import(args) -> int:
-    from .asreview import ImportError_, import_labels
+    from .asreview import LabelImportError, import_labels
 
     try:
         added, already = import_labels(Path(args.path), args.reviewer, args.date or dt.date.today().isoformat())
-    except ImportError_ as error:
+    except LabelImportError as error:
         print(f"reviewkit screen import: nothing was written.\n{CheckFailed(error.problems).report()}", file=sys.stderr)
         return 1
     print(f"decisions added for reviewer {args.reviewer}: {len(added)} ({already} already recorded)")

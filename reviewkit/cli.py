@@ -21,6 +21,10 @@ def _check(_args) -> int:
         print(f"\nmake check: FAILED ({len(problems)} {noun}, {elapsed:.1f} s). Nothing was built.", file=sys.stderr)
         return 1
     print(f"make check: data, schema, references and citations OK ({elapsed:.1f} s)")
+    from .watch.screening_check import warnings
+
+    for warning in warnings():
+        print(f"warning: {warning}")
     return 0
 
 
@@ -106,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     watch.add_argument("--today", help="the date of the search (YYYY-MM-DD; default: today, UTC)")
     watch.add_argument("--dry-run", action="store_true", help="search and report, but write nothing")
     watch.set_defaults(run=_watch)
+    from .watch.screen_cli import add_commands as add_screen_commands
+
+    add_screen_commands(commands)
     commands.add_parser("history", help="read the evidence at every version (as What changed will)").set_defaults(
         run=_history)
     cut = commands.add_parser("release", help="cut a version: versions.yml, CITATION.cff, tag v<version>")

@@ -31,6 +31,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("reviewkit.citations")  # bibliography anchors that table citations link to
     app.setup_extension("reviewkit.reference_list")  # the references page: review numbers, added sources by kind
     app.setup_extension("reviewkit.watch.footer")
+    app.setup_extension("reviewkit.watch.notice_marks")  # notices beside every citation of a flagged work
     app.setup_extension("reviewkit.changelog")  # What changed: {change-log}
     app.setup_extension("reviewkit.edition")  # version on every page, JSON-LD, PDF edition, versions.json
     app.setup_extension("reviewkit.parallel_execution")

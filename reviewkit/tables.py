@@ -20,7 +20,6 @@ WIDE_COLUMNS = 6
 LONG_TEXT = 60
 
 
-REGISTRY_URL = "https://clinicaltrials.gov/study/"
 # How a registry id is known (clinical_studies.registry_match), where it is not simply stated by the source.
 REGISTRY_MATCH_WORDS = {"matched": "matched, not confirmed: matched from the registry record, never read in the paper"}
 
@@ -57,6 +56,7 @@ def _registry_cell(row: pd.Series) -> str:
     ids = row.get("registry_ids")
     if _missing(ids):
         return '<span class="reviewkit-registry-none">none found</span>'
+    from .watch import registries
     from .watch.cited import registry_status_text
 
     match = REGISTRY_MATCH_WORDS.get(row.get("registry_match"))
@@ -65,7 +65,8 @@ def _registry_cell(row: pd.Series) -> str:
     links = []
     for registry_id in str(ids).split("; "):
         escaped = html.escape(registry_id)
-        link = f'<a href="{REGISTRY_URL}{escaped}">{escaped}</a>' if registry_id.startswith("NCT") else escaped
+        url = registries.link(registry_id)  # each registry's own record page (reviewkit/watch/registries.py)
+        link = f'<a href="{html.escape(url, quote=True)}">{escaped}</a>' if url else escaped
         # What was last seen of the registry record, where and when ("registry status as of ...").
         status = registry_status_text(registry_id).removeprefix(f"{registry_id}: ")
         links.append(f'{link}{matched} <span class="reviewkit-registry-status">{html.escape(status)}</span>')

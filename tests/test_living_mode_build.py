@@ -25,7 +25,7 @@ glue.glue_value("afm13_registry", cited.registry_status_text("NCT04074746"))
 
 # A trial table's neighbour
 
-Registry: {glue:text}`afm13_registry`.
+Registry: {glue:text}`afm13_registry`. As {cite:t}`nieto2025allogeneic` reported in prose.
 
 ```{code-cell} ipython3
 :tags: [remove-input]
@@ -61,6 +61,8 @@ def test_living_mode_notices_and_footer_dates_follow_the_watch(tmp_path, monkeyp
     assert "NCT04074746: completed" in trial.get_text() and "read on a third-party mirror" in trial.get_text()
     notice = trial.find("aside", class_="reviewkit-notice")
     assert notice and "10.1038/s41591-025-03852-y" in notice.get_text()
+    mark = trial.find(class_="reviewkit-notice-mark")
+    assert mark and mark.get_text() == "Corrected 2025-08", "a prose citation carries the notice too"
 
     # A weekly run against fixture servers, then a rebuild: the pages show what it found.
     scenario = watch_server.Scenario()
@@ -78,7 +80,8 @@ def test_living_mode_notices_and_footer_dates_follow_the_watch(tmp_path, monkeyp
     result = build(root)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     living = page(root, "living-mode")
-    assert "pmid41000001" in living.get_text() and "Pending records: 5" in living.find("details").get_text()
+    assert "pmid41000001" in living.get_text() and "Awaiting screening: 5" in living.find("details").get_text()
+    assert "CD16+ T cells in vivo" in living.get_text() and "&lt;sup" not in str(living), "titles are clean"
     footer = page(root, "index").find(class_="reviewkit-evidence-searched")
     assert "last searched on 2026-12-07" in " ".join(footer.get_text().split()), "rewritten though its text did not change"
     assert "registry status as of 2026-12-07" in page(root, "cites-trial").get_text()

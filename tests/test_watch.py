@@ -69,7 +69,7 @@ def test_first_run_appends_exactly_the_new_deduplicated_candidates(watch):
     assert added["pmid41000001"]["doi"] == "10.1136/jitc-2026-000001"
     assert added["pmid41000001"]["authors"] == "Doe J, Roe R, Poe P, et al."
     assert added["nct07000001"]["nct_id"] == "NCT07000001"
-    assert all(r["decision"] == "pending" and r["date_found"] == TODAY for r in added.values())
+    assert all(r["date_found"] == TODAY and not r["evidence_id"] for r in added.values()), "new: not yet decided"
     assert "new candidates for the screening log: 5" in out
 
 
@@ -161,8 +161,12 @@ def test_registry_status_of_every_registry_id_is_refreshed(watch):
     assert "registry: NCT04074746: " in out and "results_posted false -> true" in out
     watch.scenario.missing.add("NCT09999999")
     add_registry_id(watch.root, 1, "NCT09999999")
-    code, _, err = watch()
-    assert code == 1 and "ClinicalTrials.gov" in err and "NCT09999999" in err
+    code, out, err = watch()
+    assert code == 0, err
+    assert "NOT FOUND: NCT09999999 (ClinicalTrials.gov has no study with this id" in out
+    coverage = {r["watched_id"]: r for r in rows(watch.root, "watch_coverage")}
+    assert coverage["registry:NCT09999999"]["outcome"] == "not_found"
+    assert "NCT09999999" not in {r["registry_id"] for r in rows(watch.root, "registry_status")}
 
 
 MALFORMED = {
@@ -226,6 +230,8 @@ def test_without_a_contact_address_nothing_is_searched(watch, monkeypatch):
     before = snapshot(watch.root)
     code, _, err = watch()
     assert code == 1 and "REVIEWKIT_CONTACT_EMAIL" in err and not watch.scenario.requests
+    assert "no contact e-mail is configured" in err
+    assert "PubMed:" not in err and "again later" not in err, "a missing setting is not an outage"
     assert snapshot(watch.root) == before
 
 
@@ -243,3 +249,128 @@ def test_a_broken_strategy_is_reported_with_its_line(watch):
     code, _, err = watch()
     assert code == 1 and "surveillance/search-strategy.yml:" in err and "start_date" in err
     assert not watch.scenario.requests and snapshot(watch.root) == before
+
+
+def test_titles_lose_their_markup_and_keep_their_letters(watch):
+    assert watch()[0] == 0
+    log = {row["record_id"]: row for row in rows(watch.root, "screening_log")}
+    # esummary escapes the tags once more (&lt;sup&gt;); the letters outside ASCII stay as they are.
+    assert log["pmid41000003"]["title"] == ("EGFR-armed CD16+ T cells in vivo with chemotherapy in pancreatic "
+                                            "cancer (Müller & Zhāng).")
+    assert not any("<" in row["title"] or "&lt;" in row["title"] for row in log.values())
+
+
+def test_abstracts_are_stored_by_record_apart_from_the_log(watch):
+    assert watch()[0] == 0
+    abstracts = {row["record_id"]: row for row in rows(watch.root, "abstracts")}
+    assert abstracts["pmid41000001"]["kind"] == "PubMed abstract"
+    assert abstracts["pmid41000001"]["text"].startswith("BACKGROUND: HER2 BATs were given")
+    assert "CD16+ cells rose in vivo" in abstracts["pmid41000001"]["text"]
+    assert abstracts["pmid41000002"]["kind"] == "Europe PMC abstract", "PubMed had none; Europe PMC's is kept"
+    assert "<" not in abstracts["pmid41000002"]["text"] and "in vivo" in abstracts["pmid41000002"]["text"]
+    assert abstracts["nct07000001"]["kind"] == "ClinicalTrials.gov brief summary"
+    log_ids = {row["record_id"] for row in rows(watch.root, "screening_log")}
+    assert set(abstracts) <= log_ids
+    assert "HER2 BATs" not in (watch.root / "data" / "screening_log.csv").read_text(encoding="utf-8")
+    assert [q for path, q in watch.scenario.calls("pubmed") if path == "efetch.fcgi"]
+
+
+def test_a_long_retry_after_is_capped(watch, monkeypatch):
+    monkeypatch.setattr(http, "MAX_WAIT", 0)
+    watch.scenario.retry_after = "3600"
+    watch.scenario.fail("europepmc", "status", 429, times=1)
+    code, _, err = watch()
+    assert code == 0, err
+    assert len(watch.scenario.calls("europepmc")) == 3, "retried at once instead of waiting an hour"
+
+
+def test_retry_after_is_capped_by_the_retry_policy():
+    from urllib3 import HTTPResponse
+
+    retry = http.session().get_adapter("https://example.org").max_retries
+    assert isinstance(retry, http.BoundedRetry)
+    answer = HTTPResponse(status=429, headers={"Retry-After": "3600"})
+    assert retry.get_retry_after(answer) == http.MAX_WAIT
+    assert retry.new(total=1).get_retry_after(answer) == http.MAX_WAIT, "every retry keeps the cap"
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_source_that_drips_its_answer_meets_its_deadline(watch, monkeypatch, source):
+    monkeypatch.setitem(http.DEADLINES, source, 1)
+    before = snapshot(watch.root)
+    watch.scenario.fail(source, "drip")
+    code, _, err = watch()
+    assert code == 1 and err.startswith(f"reviewkit watch: {http.NAMES[source]}: ")
+    assert "deadline of 1 s" in err and "Traceback" not in err
+    assert snapshot(watch.root) == before
+
+
+def test_unknown_dois_and_unwatched_ids_are_recorded_and_reported(watch):
+    from reviewkit import bibliography
+
+    entry = next(e for e in bibliography.parse().entries if "doi" in e.fields_dict)
+    doi = str(entry.fields_dict["doi"].value).lower()
+    watch.scenario.unknown_dois.add(doi)
+    add_registry_id(watch.root, 1, "ChiCTR2000012345")
+    code, out, err = watch()
+    assert code == 0, err
+    coverage = {r["watched_id"]: r for r in rows(watch.root, "watch_coverage")}
+    assert coverage[f"doi:{doi}"]["outcome"] == "not_found" and coverage[f"doi:{doi}"]["reference"] == entry.key
+    assert f"NOT FOUND: {doi} (Crossref does not know this DOI" in out
+    assert coverage["registry:ChiCTR2000012345"]["outcome"] == "not_watched"
+    assert "Chinese Clinical Trial Registry" in coverage["registry:ChiCTR2000012345"]["note"]
+    assert "not watched: ChiCTR2000012345" in out
+    others = [r for key, r in coverage.items() if key.startswith("doi:") and key != f"doi:{doi}"]
+    assert others and all(r["outcome"] == "checked" and r["watched_by"] == "crossref" for r in others)
+    for row in rows(watch.root, "watch_coverage"):
+        assert row["checked"] == TODAY
+
+
+def test_ncbi_phrases_not_found_make_the_search_doubtful(watch):
+    watch.scenario.ncbi_warnings = {"phrasesnotfound": ["pre-complexd"]}
+    code, out, _ = watch()
+    assert code == 0
+    search = {r["search_id"]: r for r in rows(watch.root, "searches")}[f"{TODAY}-pubmed"]
+    assert search["doubt"] == "phrases not found: pre-complexd"
+    assert "DOUBT pubmed: phrases not found: pre-complexd" in out
+    assert {r["doubt"] for r in rows(watch.root, "searches") if r["source"] != "pubmed"} == {""}
+
+
+def test_an_empty_week_after_a_full_one_is_doubtful(watch, monkeypatch):
+    from reviewkit.watch import run
+
+    monkeypatch.setattr(run, "EMPTY_AFTER", 2)
+    assert watch()[0] == 0
+    watch.scenario.empty()
+    code, out, _ = watch(NEXT_WEEK)
+    assert code == 0
+    searches = {r["search_id"]: r for r in rows(watch.root, "searches")}
+    assert searches[f"{NEXT_WEEK}-pubmed"]["doubt"].startswith(f"0 records where the previous search ({TODAY}) returned 4")
+    assert "DOUBT pubmed: 0 records" in out
+    assert searches[f"{TODAY}-pubmed"]["doubt"] == "", "a full week is not doubtful"
+
+
+@pytest.mark.parametrize("source, body", [
+    ("pubmed", b'{"esearchresult": {"count": "many", "idlist": []}}'),
+    ("pubmed", b'{"esearchresult": {"count": "1", "idlist": ["<script>"]}}'),
+    ("europepmc", b'{"resultList": {"result": [{"id": "1", "source": "MED", "title": ["a", "list"]}]}}'),
+    ("ctgov", b'{"studies": [{"protocolSection": {"identificationModule": {"nctId": "NCT07000009"}, '
+              b'"statusModule": "recruiting"}}]}'),
+    ("ctgov", b'{"studies": [], "nextPageToken": 7}'),
+])
+def test_every_answer_is_validated(watch, source, body):
+    before = snapshot(watch.root)
+    watch.scenario.fail(source, "body", body)
+    code, _, err = watch()
+    assert code == 1 and "malformed answer" in err and "Traceback" not in err
+    assert snapshot(watch.root) == before
+
+
+def test_a_report_without_any_identifier_is_reported_not_silently_dropped(watch):
+    page = watch_server.fixture("europepmc_page2.json")
+    page["resultList"]["result"].append({"title": "A record with <i>no</i> identifier", "source": "MED"})
+    watch.scenario.europepmc_pages = [watch_server.fixture("europepmc_page1.json"), page]
+    code, out, err = watch()
+    assert code == 0, err
+    assert "SKIPPED (no identifier to screen or de-duplicate it by): europepmc: A record with no identifier" in out
+    assert "new candidates for the screening log: 5" in out, "the others are screened as before"

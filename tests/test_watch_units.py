@@ -51,31 +51,60 @@ def test_crossref_update_types_map_to_the_notice_vocabulary():
         crossref.partial_date({"date-parts": [[None]]}, "")
 
 
-def frames(decisions, searches):
-    log = pd.DataFrame([{"record_id": f"r{i}", "sources": s, "decision": d, "exclusion_reason": r}
-                        for i, (s, d, r) in enumerate(decisions)])
-    return log, pd.DataFrame(searches, columns=["source", "records_identified"]).astype({"records_identified": "Int64"})
+REASONS = pd.DataFrame([("off_topic", "off topic"), ("not_retrieved", "report not retrieved"),
+                        ("wrong_outcomes", "no outcome the book reports")], columns=["reason", "label"])
+REVIEWERS = pd.DataFrame([("old", "single_legacy"), ("ab", "person"), ("cd", "person"), ("ef", "person")],
+                         columns=["reviewer_id", "kind"])
 
 
-def test_the_flow_is_counted_from_the_log_and_the_searches():
-    log, searches = frames([("sweep", "included", None), ("pubmed; europepmc", "excluded", "off_topic"),
-                            ("ctgov", "pending", None), ("pubmed", "included", None)],
-                           [("sweep", None), ("pubmed", 5), ("europepmc", 3), ("ctgov", 1), ("pubmed", 2)])
-    flow = prisma.counts(log, searches)
+def frames(records, decisions, searches):
+    """records: (sources, evidence_id); decisions: (record number, stage, reviewer, role, decision, reason)."""
+    log = pd.DataFrame([{"record_id": f"r{i}", "sources": s, "evidence_id": e} for i, (s, e) in enumerate(records)])
+    rows = pd.DataFrame([{"record_id": f"r{n}", "stage": st, "reviewer": rv, "role": ro, "decision": d, "reason": rs}
+                         for n, st, rv, ro, d, rs in decisions],
+                        columns=["record_id", "stage", "reviewer", "role", "decision", "reason"])
+    return log, pd.DataFrame(searches, columns=["source", "records_identified"]).astype({"records_identified": "Int64"}), rows
+
+
+TA, FT, I, R = "title_abstract", "full_text", "independent", "resolution"
+
+
+def test_the_flow_is_counted_by_stage_from_the_decisions_and_the_searches():
+    log, searches, decisions = frames(
+        [("sweep", "U01"), ("pubmed; europepmc", None), ("ctgov", None), ("pubmed", None), ("pubmed", None),
+         ("europepmc", None), ("pubmed", None)],
+        [(0, TA, "old", I, "include", ""), (0, FT, "old", I, "include", ""),  # the sweep: one reviewer, linked
+         (1, TA, "ab", I, "exclude", "off_topic"), (1, TA, "cd", I, "exclude", "off_topic"),
+         (2, TA, "ab", I, "include", ""),  # awaiting the second reviewer
+         (3, TA, "ab", I, "include", ""), (3, TA, "cd", I, "exclude", "off_topic"),  # a disagreement
+         (4, TA, "ab", I, "include", ""), (4, TA, "cd", I, "exclude", "off_topic"), (4, TA, "ef", R, "include", ""),
+         (4, FT, "ab", I, "exclude", "wrong_outcomes"), (4, FT, "cd", I, "exclude", "wrong_outcomes"),
+         (5, TA, "ab", I, "include", ""), (5, TA, "cd", I, "include", ""),
+         (5, FT, "ab", I, "exclude", "not_retrieved"), (5, FT, "cd", I, "exclude", "not_retrieved"),
+         (6, TA, "ab", I, "include", ""), (6, TA, "cd", I, "include", ""),
+         (6, FT, "ab", I, "include", ""), (6, FT, "cd", I, "include", "")],
+        [("sweep", None), ("pubmed", 5), ("europepmc", 3), ("ctgov", 1), ("pubmed", 2)])
+    flow = prisma.counts(log, searches, decisions, REVIEWERS, REASONS)
     assert flow.identified == {"PubMed": 7, "Europe PMC": 3, "ClinicalTrials.gov": 1}
-    assert (flow.removed, flow.other_methods, flow.screened) == (11 - 3, 1, 4)
-    assert (flow.excluded, flow.pending, flow.included) == ({"off_topic": 1}, 1, 2)
+    assert (flow.removed, flow.other_methods, flow.records) == (11 - 6, 1, 7)
+    assert (flow.screened, flow.awaiting_screening, flow.conflicts) == (5, 2, 1)
+    assert flow.excluded == {"off topic": 1}
+    assert (flow.sought, flow.not_retrieved, flow.assessed, flow.awaiting_full_text) == (4, 1, 3, 0)
+    assert flow.reports_excluded == {"no outcome the book reports": 1}
+    assert (flow.included, flow.linked, flow.single_reviewer) == (2, 1, 1)
 
 
 def test_the_flow_diagram_is_an_accessible_svg_saying_what_its_text_says():
-    log, searches = frames([("sweep", "included", None)], [("sweep", None)])
-    flow = prisma.counts(log, searches)
+    log, searches, decisions = frames([("sweep", "U01")], [(0, TA, "old", I, "include", ""),
+                                                            (0, FT, "old", I, "include", "")], [("sweep", None)])
+    flow = prisma.counts(log, searches, decisions, REVIEWERS, REASONS)
     svg = prisma.svg(flow)
     assert svg.startswith("<svg") and 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
     assert 'viewBox="0 0 ' in svg and 'width="100%"' in svg, "scales to a phone's width"
     for heading, body in prisma.lines(flow):
         assert heading in svg and heading in prisma.text_alternative(flow)
     assert "New records included: 1" in prisma.text_alternative(flow)
+    assert "Reports sought for retrieval: 1" in prisma.text_alternative(flow)
 
 
 def test_chapters_get_a_studys_registry_status_and_a_works_notices(book):
@@ -136,3 +165,94 @@ def test_entrez_requests_are_pointed_at_the_configured_base_url(monkeypatch):
     handler.https_request(request)
     assert request.full_url == "http://127.0.0.1:9/mirror/esearch.fcgi?db=pubmed&term=x"
     assert request.timeout == pubmed.TIMEOUT
+
+
+def test_markup_is_dropped_and_letters_kept_when_a_record_is_made():
+    from reviewkit.watch.records import plain_text
+
+    record = Record(["europepmc"], title="Armed <i>in vivo</i>: CD16<sup>+</sup> &amp; <b>γδ</b> T cells", pmid="1",
+                    authors="Müller &Aacute;, Zhāng W", abstract="<h4>Methods</h4>Twelve &lt;i&gt;patients&lt;/i&gt;.")
+    assert record.title == "Armed in vivo: CD16+ & γδ T cells"
+    assert record.authors == "Müller Á, Zhāng W"
+    assert record.abstract == "Methods Twelve patients."
+    assert plain_text("IL-15 < 5 ng/mL and CD3 > 2") == "IL-15 < 5 ng/mL and CD3 > 2", "a bare < is text"
+    assert plain_text("a\n  b") == "a b"
+
+
+@pytest.mark.parametrize("registry_id, key, watched", [
+    ("NCT04074746", "nct", True), ("ChiCTR2000012345", "chictr", False), ("ChiCTR-IIR-17012345", "chictr", False),
+    ("ISRCTN12345678", "isrctn", False), ("2023-500123-45-00", "euct", False), ("2015-001234-56", "eudract", False),
+    ("U1111-1234-5678", "who_utn", False),
+])
+def test_each_registry_format_is_recognised_and_linked(registry_id, key, watched):
+    from reviewkit.watch import registries
+
+    registry = registries.registry_of(registry_id)
+    assert registry.key == key and (registry.watched_by is not None) == watched
+    assert registries.link(registry_id).startswith("https://") and registry_id in registries.link(registry_id)
+    assert watched or registry.why_not, "an unwatched registry says why"
+
+
+@pytest.mark.parametrize("registry_id", ["NCT0407474", "nct04074746", "ChiCTR12345", "ISRCTN1234567", "2023-50012-45-00",
+                                         "U1111-123-5678", "CTRI/2020/01/022636"])
+def test_malformed_or_unknown_registry_ids_are_not_recognised(registry_id):
+    from reviewkit.watch import registries
+
+    assert registries.registry_of(registry_id) is None and registries.link(registry_id) is None
+
+
+def citing_paragraph(*parts):
+    from docutils import nodes
+
+    paragraph = nodes.paragraph()
+    for part in parts:
+        paragraph += (nodes.reference("", part[1], refuri=f"references.html#cite-{part[0]}")
+                      if isinstance(part, tuple) else nodes.Text(part))
+    section = nodes.section()
+    section += paragraph
+    return section, paragraph
+
+
+def test_every_citation_of_a_flagged_work_gets_one_mark(book):
+    from reviewkit.watch import notice_marks
+
+    notices = book / "data" / "notices.csv"
+    notices.write_text(notices.read_text(encoding="utf-8") + "10.9/retraction,lum2015phase,10.1/x,retraction,"
+                       "Retraction,10.9/retraction,,2027-01-02,crossref,2027-01-04,\n", encoding="utf-8")
+    (book / "data" / "watch_coverage.csv").write_text(
+        "watched_id,reference,watched_by,outcome,checked,note\n"
+        "doi:10.2/y,dagher2020,crossref,not_found,2027-01-04,Crossref does not know this DOI\n", encoding="utf-8")
+    found = notice_marks.marks()
+    assert found["lum2015phase"].text == "Retracted 2027-01-02" and found["lum2015phase"].grave
+    assert found["lum2015phase"].url == "https://doi.org/10.9/retraction"
+    assert found["dagher2020"].text.startswith("not watched: Crossref does not know")
+    assert "nieto2025allogeneic" in found and not found["nieto2025allogeneic"].grave
+    # "Lum et al. (2015)" as two links is one citation; a later citation in the same paragraph is another.
+    tree, paragraph = citing_paragraph(("lum2015phase", "Lum et al."), " (", ("lum2015phase", "2015"),
+                                       ") showed it, as did others ", ("lum2015phase", "Lum et al., 2015"), "; ",
+                                       ("unflagged2020", "Other, 2020"), " and ", ("dagher2020", "Dagher, 2020"))
+    assert notice_marks.add_marks(tree, found) == 3
+    text = paragraph.astext()
+    assert text.count("(Retracted 2027-01-02)") == 2 and "(2015 (Retracted 2027-01-02))" in text
+    assert "Lum et al., 2015 (Retracted" in text and "Other, 2020 (" not in text
+    assert "Dagher, 2020 (not watched: Crossref does not know" in text
+
+
+def test_no_flagged_work_no_mark(book):
+    from reviewkit.watch import notice_marks
+
+    tree, paragraph = citing_paragraph(("unflagged2020", "Other, 2020"))
+    assert notice_marks.add_marks(tree, notice_marks.marks()) == 0 and paragraph.astext() == "Other, 2020"
+
+
+def test_citations_in_tables_get_the_same_mark(book):
+    from reviewkit.citations import citation
+    from reviewkit.watch import notice_marks
+
+    found = notice_marks.marks()
+    flagged, plain = citation("nieto2025allogeneic").html(), citation("park2021potent").html()
+    cell = f"<table><tr><td>{flagged}</td><td>{plain}</td></tr></table>"
+    marked = notice_marks.add_marks_to_html(cell, found)
+    assert marked.count("reviewkit-notice-mark") == 1
+    assert flagged + notice_marks.mark_html(found["nieto2025allogeneic"]) in marked and plain + "</td>" in marked
+    assert 'href="https://doi.org/10.1038/s41591-025-03852-y">Corrected 2025-08</a>' in marked

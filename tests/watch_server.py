@@ -1,10 +1,12 @@
 """A fixture server on 127.0.0.1 that answers like PubMed's E-utilities, Europe PMC, ClinicalTrials.gov API v2
 and Crossref, from fixtures in their documented formats (tests/fixtures/watch). Each source can be told to
-fail: an HTTP status (always, or a number of times first), a malformed body, or silence (never answers)."""
+fail: an HTTP status (always, or a number of times first; with the Retry-After it asks for), a malformed body,
+silence (never answers), or a drip (an answer that arrives a few bytes at a time, never finishing soon)."""
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,9 +30,12 @@ class Scenario:
         self.ctgov_pages = [fixture("ctgov_page1.json"), fixture("ctgov_page2.json")]
         self.studies = {"NCT04074746": fixture("ctgov_study_NCT04074746.json")}
         self.missing: set[str] = set()  # registry ids the registry does not know (404)
+        self.unknown_dois: set[str] = set()  # DOIs Crossref does not know (404)
         self.updated_by = {"10.1038/s41591-025-03640-8": fixture("crossref_work_nieto.json")}
         self.updates = {"10.1038/s41591-025-03640-8": fixture("crossref_updates_nieto.json")}
         self.failures: dict[str, dict] = {}  # source -> {kind, value, remaining (None: always)}
+        self.retry_after = "0"  # what a 429 or 503 asks the client to wait
+        self.ncbi_warnings: dict = {}  # esearchresult.warninglist, e.g. {"phrasesnotfound": ["armd"]}
         self.requests: list[tuple[str, str, dict]] = []  # (source, path, query)
 
     def empty(self):
@@ -40,7 +45,7 @@ class Scenario:
         self.updated_by, self.updates = {}, {}
 
     def fail(self, source: str, kind: str, value=None, times: int | None = None):
-        """kind: 'status' (value = HTTP code), 'body' (value = bytes served as the answer), 'silent'."""
+        """kind: 'status' (value = HTTP code), 'body' (value = bytes served as the answer), 'silent', 'drip'."""
         self.failures[source] = {"kind": kind, "value": value, "remaining": times}
 
     def calls(self, source: str) -> list[tuple[str, dict]]:
@@ -64,6 +69,8 @@ class Handler(BaseHTTPRequestHandler):
             if failure["remaining"] is not None:
                 failure["remaining"] -= 1
             return self._fail(failure["kind"], failure["value"])
+        if source == "pubmed" and path == "efetch.fcgi":
+            return self._send(200, self._efetch(query["id"].split(",")), content_type="text/xml; charset=UTF-8")
         try:
             answer = getattr(self, f"_{source}")(path, query) if source else None
         except KeyError:
@@ -74,11 +81,32 @@ class Handler(BaseHTTPRequestHandler):
 
     def _fail(self, kind, value):
         if kind == "status":
-            headers = {"Retry-After": "0"} if value in (429, 503) else {}
+            headers = {"Retry-After": self.scenario.retry_after} if value in (429, 503) else {}
             return self._send(value, {"error": "fixture failure"}, headers)
         if kind == "body":
             return self._send(200, value)
+        if kind == "drip":  # headers at once, then one byte every 0.2 s of a long body
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                for _ in range(300):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass  # the client gave up, as it should
+            return None
         time.sleep(30)  # silent: longer than the client's timeout in the tests
+
+    def _efetch(self, wanted) -> bytes:
+        """PubMed XML of the wanted PMIDs, from the fixture (articles without an abstract have none)."""
+        text = (FIXTURES / "pubmed_efetch.xml").read_text(encoding="utf-8")
+        head, _, rest = text.partition("<PubmedArticleSet>")
+        articles = re.findall(r"<PubmedArticle>.*?</PubmedArticle>", rest, flags=re.S)
+        kept = [a for a in articles if re.search(r"<PMID[^>]*>(\d+)</PMID>", a).group(1) in wanted]
+        return (head + "<PubmedArticleSet>\n" + "\n".join(kept) + "\n</PubmedArticleSet>\n").encode()
 
     def _pubmed(self, path, query):
         ids = self.scenario.pubmed_ids
@@ -87,7 +115,10 @@ class Handler(BaseHTTPRequestHandler):
             page = ids[start:start + count]
             return {"header": {"type": "esearch", "version": "0.3"},
                     "esearchresult": {"count": str(len(ids)), "retmax": str(len(page)), "retstart": str(start),
-                                      "idlist": page, "translationset": [], "querytranslation": query.get("term", "")}}
+                                      "idlist": page, "translationset": [], "querytranslation": query.get("term", ""),
+                                      **({"warninglist": {"phrasesignored": [], "quotedphrasesnotfound": [],
+                                                          "outputmessages": [], **self.scenario.ncbi_warnings}}
+                                         if self.scenario.ncbi_warnings else {})}}
         if path == "esummary.fcgi":
             wanted = query["id"].split(",")
             result = fixture("pubmed_esummary.json")["result"]
@@ -123,14 +154,16 @@ class Handler(BaseHTTPRequestHandler):
                 "status": "ok", "message-type": "work-list", "message-version": "1.0.0",
                 "message": {"facets": {}, "total-results": 0, "items": [], "items-per-page": 20}}
         doi = path.removeprefix("works/").lower()
+        if doi in self.scenario.unknown_dois:
+            return None
         return self.scenario.updated_by.get(doi) or {
             "status": "ok", "message-type": "work", "message-version": "1.0.0",
             "message": {"DOI": doi, "type": "journal-article", "title": ["A cited work"]}}
 
-    def _send(self, status, body, headers=None):
+    def _send(self, status, body, headers=None, content_type="application/json;charset=UTF-8"):
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json;charset=UTF-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)

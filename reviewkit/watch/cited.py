@@ -32,7 +32,7 @@ def registry_status(registry_ids: str | None) -> list[dict]:
     that was never checked is listed with status None."""
     table = data.load("registry_status").set_index("registry_id")
     found = []
-    for registry_id in [part.strip().upper() for part in (registry_ids or "").split(";") if part.strip()]:
+    for registry_id in [part.strip() for part in (registry_ids or "").split(";") if part.strip()]:
         if registry_id in table.index:
             row = table.loc[registry_id]
             found.append({"registry_id": registry_id, **{k: _text(v) for k, v in row.items()},
@@ -55,8 +55,14 @@ def where_read(row: dict) -> str:
 def registry_status_text(registry_ids: str | None) -> str:
     """E.g. "NCT04074746: completed, results posted (registry status as of 2027-01-04)", or where a copy was read
     "(read on a third-party mirror: ..., 2026-11; not the registry's status today)"; '' without ids."""
+    from . import registries
+
     parts = []
     for row in registry_status(registry_ids):
+        registry = registries.registry_of(row["registry_id"])
+        if row["checked"] is None and registry is not None and registry.watched_by is None:
+            parts.append(f"{row['registry_id']}: not watched ({registry.why_not})")
+            continue
         if row["checked"] is None:
             parts.append(f"{row['registry_id']}: registry status not checked yet")
             continue

@@ -22,9 +22,14 @@ def _today(value: str | None) -> dt.date:
 def main(args) -> int:
     from .run import run
 
+    from .run import ConfigError
+
     today = _today(args.today)
     try:
         summary = run(today, dry_run=args.dry_run)
+    except ConfigError as error:
+        print(f"reviewkit watch: {error}.\nNothing was searched or written.", file=sys.stderr)
+        return 1
     except SourceError as error:
         print(f"reviewkit watch: {error}\nNothing was written: every file is as it was. "
               "Run `make watch` again later; if it keeps failing, check the source's base URL "
@@ -37,8 +42,12 @@ def main(args) -> int:
     for search in summary.searches:
         print(f"{search['source']:>9}: {search['window_start']} to {search['window_end']}, "
               f"{search['records_identified']} records")
+    for doubt in summary.doubts:
+        print(f"  DOUBT {doubt}")
     print(f"new candidates for the screening log: {len(summary.new_records)} "
-          f"({summary.removed} reports were duplicates or already known)")
+          f"({summary.removed - len(summary.unidentified)} reports were duplicates or already known)")
+    for report in summary.unidentified:
+        print(f"  SKIPPED (no identifier to screen or de-duplicate it by): {report}")
     for row in summary.new_records:
         print(f"  + {row['record_id']} [{row['sources']}] {row['title'][:90]}")
     print(f"new notices about cited works: {len(summary.new_notices)}")
@@ -46,8 +55,11 @@ def main(args) -> int:
         print(f"  ! {row['reference']}: {row['kind']} ({row['update_type']}, {row['published']}) {row['notice_doi']}")
     for change in summary.status_changes:
         print(f"  registry: {change}")
-    for registry_id in summary.not_watched:
-        print(f"  not watched: {registry_id} (only ClinicalTrials.gov ids are watched)")
+    checked = sum(1 for row in summary.coverage if row["outcome"] == "checked")
+    print(f"cited works and registry ids checked: {checked} of {len(summary.coverage)}")
+    for row in summary.not_watched:
+        words = "NOT FOUND" if row["outcome"] == "not_found" else "not watched"
+        print(f"  {words}: {row['watched_id'].split(':', 1)[1]} ({row['note']})")
     if args.dry_run:
         print("dry run: nothing was written")
     elif summary.written:

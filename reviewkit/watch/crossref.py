@@ -37,14 +37,15 @@ def partial_date(value, where: str) -> str:
     return "-".join([f"{year:04d}", *(f"{p:02d}" for p in rest)])
 
 
-def notices(http_session, doi: str) -> list[dict]:
-    """Every notice Crossref records about ``doi`` (an empty list when Crossref does not know the DOI)."""
+def notices(http_session, doi: str) -> list[dict] | None:
+    """Every notice Crossref records about ``doi``; None when Crossref does not know the DOI (registered with
+    another agency such as DataCite, or mistyped), which the run records as "not found", never as "no notice"."""
     target = norm_doi(doi)
     found: dict[str, dict] = {}
     where = f" (works/{doi})"
     work = http.get_json(http_session, SOURCE, "works/" + quote(doi, safe="/()"), allow_404=True)
     if work is None:
-        return []  # registered with another agency (e.g. DataCite): nothing to watch here
+        return None
     message = http.field(SOURCE, work, "message", kind=dict, where=where)
     for update in _list(message.get("updated-by"), where + " updated-by"):
         notice = _notice(update, where, notice_doi=update.get("DOI"))

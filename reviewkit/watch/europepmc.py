@@ -11,14 +11,14 @@ PAGE = 100
 MAX_PAGES = 200  # a guard against a server that keeps answering with new cursors
 
 
-def search(http_session, query: str, since: str, until: str) -> tuple[list[Record], str]:
+def search(http_session, query: str, since: str, until: str) -> tuple[list[Record], str, list[str]]:
     """Records first published from ``since`` to ``until`` (FIRST_PDATE, inclusive)."""
     full_query = f"({query}) AND FIRST_PDATE:[{since} TO {until}]"
     records: list[Record] = []
     cursor = "*"
     for _ in range(MAX_PAGES):
         body = http.get_json(http_session, SOURCE, "search", params={
-            "query": full_query, "format": "json", "resultType": "lite", "pageSize": PAGE, "cursorMark": cursor})
+            "query": full_query, "format": "json", "resultType": "core", "pageSize": PAGE, "cursorMark": cursor})
         results = http.field(SOURCE, body, "resultList", "result", kind=list, where=" (search)")
         for item in results:
             if not isinstance(item, dict):
@@ -27,16 +27,24 @@ def search(http_session, query: str, since: str, until: str) -> tuple[list[Recor
         following = body.get("nextCursorMark")
         # The last page has no nextCursorMark, or repeats the cursor it was asked for.
         if not results or not following or following == cursor:
-            return records, full_query
-        cursor = str(following)
+            return records, full_query, []
+        if not isinstance(following, str):
+            raise SourceError(SOURCE, "malformed answer (search): nextCursorMark is not text")
+        cursor = following
     raise SourceError(SOURCE, f"more than {MAX_PAGES} pages of results: narrow the query in the search strategy")
 
 
 def _record(item: dict) -> Record:
-    source, ident = str(item.get("source") or ""), str(item.get("id") or "")
-    year = str(item.get("pubYear") or "")
-    return Record(sources=[SOURCE], title=str(item.get("title") or "").strip(),
-                  authors=str(item.get("authorString") or "").strip(),
-                  journal=str(item.get("journalTitle") or ("preprint" if source == "PPR" else "")),
-                  year=year if year.isdigit() else "", doi=str(item.get("doi") or ""),
-                  pmid=str(item.get("pmid") or ""), other_id=f"{source}-{ident}" if ident else "")
+    def text(key):
+        return http.text(SOURCE, item.get(key), f" (search, result {str(item.get('id'))[:20]!r}, {key})")
+
+    source, ident, year = text("source"), text("id"), text("pubYear")
+    journal = text("journalTitle")
+    if not journal and isinstance(item.get("journalInfo"), dict):  # the core result type nests it
+        journal = http.text(SOURCE, (item["journalInfo"].get("journal") or {}).get("title"), " (search)")
+    abstract = text("abstractText")
+    return Record(sources=[SOURCE], title=text("title"), authors=text("authorString"),
+                  journal=journal or ("preprint" if source == "PPR" else ""),
+                  year=year if year.isdigit() else "", doi=text("doi"), pmid=text("pmid"),
+                  other_id=f"{source}-{ident}" if ident else "",
+                  abstract=abstract, abstract_source="Europe PMC abstract" if abstract else "")

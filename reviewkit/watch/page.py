@@ -8,7 +8,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from .. import data, runtime
-from . import prisma, strategy
+from . import prisma, screening, strategy
 from ..tables import DATA_URL
 from .http import NAMES
 
@@ -67,26 +67,65 @@ def searches_table(searches: pd.DataFrame) -> HTML:
     return _table(["Search", "Source", "Date", "Window", "Records identified"], rows, "Every search, newest first", "searches")
 
 
-def flow_figure(log: pd.DataFrame, searches: pd.DataFrame) -> HTML:
-    flow = prisma.counts(log, searches)
+def flow_figure(tables: dict[str, pd.DataFrame]) -> HTML:
+    flow = counts(tables)
     return HTML('<figure class="reviewkit-prisma-figure">' + prisma.svg(flow)
-                + "<figcaption>PRISMA 2020 flow of records since the review, from the screening log "
-                  "(data/screening_log.csv) and the searches (data/searches.csv).</figcaption>"
+                + "<figcaption>PRISMA 2020 flow of records since the review, by screening stage, from the screening "
+                  "log and its decisions (data/screening_log.csv, data/screening_decisions.csv) and the searches "
+                  "(data/searches.csv).</figcaption>"
                 + "<details><summary>The diagram as text</summary>" + prisma.text_alternative(flow)
                 + "</details></figure>")
 
 
-def log_table(log: pd.DataFrame) -> HTML:
-    def link(row) -> str:
-        if row.decision == "included" and pd.notna(row.evidence_table):
-            return f"{row.evidence_table} {row.evidence_id}"
-        if row.decision == "excluded":
-            return prisma.REASON_WORDS.get(row.exclusion_reason, str(row.exclusion_reason))
-        return ""
+def counts(tables: dict[str, pd.DataFrame]) -> prisma.Flow:
+    return prisma.counts(tables["screening_log"], tables["searches"], tables["screening_decisions"],
+                         tables["reviewers"], tables["exclusion_reasons"])
 
-    rows = [[r.record_id, r.title, r.sources, str(r.date_found), r.decision, link(r)] for r in log.itertuples()]
-    return _table(["Record", "Title", "Found by", "Found", "Decision", "Evidence row or reason"], rows,
+
+def log_table(tables: dict[str, pd.DataFrame]) -> HTML:
+    log = tables["screening_log"]
+    legacy = set(tables["reviewers"].loc[tables["reviewers"]["kind"] == "single_legacy", "reviewer_id"])
+    labels = dict(zip(tables["exclusion_reasons"]["reason"], tables["exclusion_reasons"]["label"]))
+    found = screening.statuses(list(log["record_id"]), prisma._records(tables["screening_decisions"]), legacy)
+
+    def outcome(row) -> str:
+        status = found[row.record_id]
+        if status.final == "included":
+            return f"{row.evidence_table} {row.evidence_id}" if pd.notna(row.evidence_id) else "evidence row not added yet"
+        stage = status.stages["full_text" if status.final.endswith("full_text") else "title_abstract"]
+        return labels.get(stage.reason, stage.reason) if stage.state == "exclude" else ""
+
+    rows = [[r.record_id, r.title, r.sources, str(r.date_found), screening.FINAL_WORDS[found[r.record_id].final],
+             outcome(r)] for r in log.itertuples()]
+    return _table(["Record", "Title", "Found by", "Found", "Where it stands", "Evidence row or reason"], rows,
                   "The screening log", "screening_log")
+
+
+def doubtful_searches(searches: pd.DataFrame) -> HTML:
+    """Searches whose result may not be trusted, newest first ('' when none): shown on the page and left out of
+    the retirement rule, so a broken query never reads as a quiet week."""
+    doubtful = searches[searches["doubt"].notna()] if "doubt" in searches else searches.iloc[0:0]
+    if doubtful.empty:
+        return HTML("<p>No search so far has been marked doubtful.</p>")
+    items = "".join(f"<li><strong>{html.escape(SOURCE_NAMES.get(r.source, r.source))}, {html.escape(str(r.date))}"
+                    f"</strong>: {html.escape(str(r.doubt))}</li>"
+                    for r in doubtful.sort_values("date", ascending=False).itertuples())
+    return HTML('<aside class="admonition warning"><p class="admonition-title">Searches not to be trusted '
+                f"as empty</p><ul>{items}</ul><p>These searches do not count towards the retirement rule.</p></aside>")
+
+
+def waiting_table(tables: dict[str, pd.DataFrame]) -> HTML:
+    """Open update triggers: included records not yet in the evidence tables, and since when."""
+    from .screening_check import overdue
+
+    runtime.record_read("data/screening_decisions.csv")
+    waiting = overdue()
+    if not waiting:
+        return HTML("<p>No included record is waiting: every included record is in the evidence tables.</p>")
+    # No "late" column: the page is built from the data, not on each day; `make check` warns when one is late.
+    rows = [[w["record_id"], w["title"], w["since"]] for w in waiting]
+    return _table(["Record", "Title", "Included on (the trigger opened)"], rows,
+                  "Included records awaiting their evidence row", "screening_log")
 
 
 def living_mode_list(key: str) -> HTML:
@@ -103,5 +142,9 @@ def schedule_html() -> HTML:
                 f"{html.escape(str(schedule.get('when', '')))}. {html.escape(how)}</p>")
 
 
-def load() -> tuple[pd.DataFrame, pd.DataFrame]:
-    return data.load("screening_log"), data.load("searches")
+TABLES = ("screening_log", "searches", "screening_decisions", "reviewers", "exclusion_reasons")
+
+
+def load() -> dict[str, pd.DataFrame]:
+    """The surveillance and screening tables by name (each recorded as an input of the chapter)."""
+    return {name: data.load(name) for name in TABLES}

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import html
 import textwrap
+from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from . import screening
+
 DATABASES = {"pubmed": "PubMed", "europepmc": "Europe PMC", "ctgov": "ClinicalTrials.gov"}
-REASON_WORDS = {
-    "off_topic": "off topic", "wrong_intervention": "not a cell therapy the book covers",
-    "wrong_population": "wrong population", "not_primary_evidence": "review or comment, no new data",
-    "duplicate_publication": "duplicate publication", "no_results_yet": "no results yet",
-    "retracted": "retracted", "other": "other reason (see note)",
-}
 
 
 @dataclass
@@ -23,38 +20,89 @@ class Flow:
     identified: dict[str, int]  # per database or register, before de-duplication
     removed: int  # duplicates and records the book already had
     other_methods: int  # records from the November 2026 sweep
-    screened: int
-    excluded: dict[str, int] = field(default_factory=dict)
-    pending: int = 0
+    records: int  # records after de-duplication (the screening log)
+    screened: int = 0  # decided on title and abstract
+    excluded: dict[str, int] = field(default_factory=dict)  # on title and abstract, by reason label
+    awaiting_screening: int = 0  # not yet decided on title and abstract (conflicts included)
+    conflicts: int = 0  # of which the reviewers disagree, unresolved
+    sought: int = 0  # reports sought for retrieval: included on title and abstract
+    not_retrieved: int = 0
+    assessed: int = 0  # reports assessed for eligibility (full text decided, except not retrieved)
+    reports_excluded: dict[str, int] = field(default_factory=dict)  # on the full text, by reason label
+    awaiting_full_text: int = 0
     included: int = 0
+    linked: int = 0  # of the included, linked to an evidence row
+    single_reviewer: int = 0  # records decided by one reviewer before two-reviewer screening
 
 
-def counts(log: pd.DataFrame, searches: pd.DataFrame) -> Flow:
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: ("" if pd.isna(v) else str(v)) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def counts(log: pd.DataFrame, searches: pd.DataFrame, decisions: pd.DataFrame, reviewers: pd.DataFrame,
+           reasons: pd.DataFrame) -> Flow:
     sources = log["sources"].fillna("").str.split("; ")
     from_databases = int(sources.map(lambda s: any(x in DATABASES for x in s)).sum())
     runs = searches[searches["source"].isin(list(DATABASES))]
     identified = {name: int(runs.loc[runs["source"] == key, "records_identified"].fillna(0).sum())
                   for key, name in DATABASES.items()}
-    excluded = log[log["decision"] == "excluded"]["exclusion_reason"].fillna("other").value_counts()
-    return Flow(identified=identified, removed=max(0, sum(identified.values()) - from_databases),
-                other_methods=int(sources.map(lambda s: "sweep" in s).sum()), screened=len(log),
-                excluded={str(k): int(v) for k, v in sorted(excluded.items())},
-                pending=int((log["decision"] == "pending").sum()), included=int((log["decision"] == "included").sum()))
+    legacy = set(reviewers.loc[reviewers["kind"] == "single_legacy", "reviewer_id"])
+    labels = dict(zip(reasons["reason"], reasons["label"]))
+    found = screening.statuses(list(log["record_id"]), _records(decisions), legacy)
+    flow = Flow(identified=identified, removed=max(0, sum(identified.values()) - from_databases),
+                other_methods=int(sources.map(lambda s: "sweep" in s).sum()), records=len(log))
+    linked = dict(zip(log["record_id"], log["evidence_id"].notna() if "evidence_id" in log else [False] * len(log)))
+    excluded: Counter = Counter()
+    reports: Counter = Counter()
+    for record, status in found.items():
+        first, second = status.stages["title_abstract"], status.stages["full_text"]
+        if any(by in legacy for stage in status.stages.values() for by in stage.by):
+            flow.single_reviewer += 1
+        if not first.decided:
+            flow.awaiting_screening += 1
+            flow.conflicts += first.state == "conflict"
+            continue
+        flow.screened += 1
+        if first.state == "exclude":
+            excluded[labels.get(first.reason, first.reason or "no reason")] += 1
+            continue
+        flow.sought += 1
+        if not second.decided:
+            flow.awaiting_full_text += 1
+            flow.conflicts += second.state == "conflict"
+        elif second.state == "exclude" and second.reason == "not_retrieved":
+            flow.not_retrieved += 1
+        elif second.state == "exclude":
+            flow.assessed += 1
+            reports[labels.get(second.reason, second.reason or "no reason")] += 1
+        else:
+            flow.assessed += 1
+            flow.included += 1
+            flow.linked += bool(linked.get(record))
+    flow.excluded, flow.reports_excluded = dict(sorted(excluded.items())), dict(sorted(reports.items()))
+    return flow
 
 
 def lines(flow: Flow) -> list[tuple[str, list[str]]]:
     """The diagram's boxes as (heading, lines): the text alternative and the SVG say the same."""
-    excluded = sum(flow.excluded.values())
     return [
         ("Identified from databases and registers", [f"{name}: {n}" for name, n in flow.identified.items()]),
         ("Removed before screening", [f"Duplicates, or already in the book: {flow.removed}"]),
         ("Identified by other methods", [f"Evidence sweep, November 2026: {flow.other_methods} records kept "
                                          "(how many it looked at is not recorded)"]),
-        ("Screened", [f"Records screened: {flow.screened}"]),
-        ("Excluded", [f"Records excluded: {excluded}"]
-         + [f"{REASON_WORDS.get(reason, reason)}: {n}" for reason, n in flow.excluded.items()]),
-        ("Awaiting a decision", [f"Pending records: {flow.pending}"]),
-        ("Included", [f"New records included: {flow.included}, each linked to its evidence row"]),
+        ("Screened on title and abstract", [f"Records screened: {flow.screened}",
+                                            f"Awaiting screening: {flow.awaiting_screening}"
+                                            + (f" ({flow.conflicts} awaiting a resolution)" if flow.conflicts else "")]),
+        ("Excluded on title and abstract", [f"Records excluded: {sum(flow.excluded.values())}"]
+         + [f"{label}: {n}" for label, n in flow.excluded.items()]),
+        ("Full text", [f"Reports sought for retrieval: {flow.sought}", f"Reports not retrieved: {flow.not_retrieved}",
+                       f"Reports assessed for eligibility: {flow.assessed}",
+                       f"Awaiting full-text assessment: {flow.awaiting_full_text}"]),
+        ("Reports excluded", [f"Reports excluded: {sum(flow.reports_excluded.values())}"]
+         + [f"{label}: {n}" for label, n in flow.reports_excluded.items()]),
+        ("Included", [f"New records included: {flow.included}, of which {flow.linked} shown in the book's evidence "
+                      "tables"] + ([f"Decided by one reviewer before two-reviewer screening: {flow.single_reviewer}"]
+                                   if flow.single_reviewer else [])),
     ]
 
 
@@ -69,7 +117,7 @@ def svg(flow: Flow, element_id: str = "prisma-flow") -> str:
         wrapped = [(True, t) for t in textwrap.wrap(heading, WRAP)] + [
             (False, t) for line in body for t in textwrap.wrap(line, WRAP)]
         height = PAD * 2 + LINE * len(wrapped)
-        fill = "#e8f1fa" if heading in ("Included", "Screened") else "#ffffff"
+        fill = "#e8f1fa" if heading in ("Included", "Screened on title and abstract") else "#ffffff"
         shapes.append(f'<rect x="10" y="{y}" width="{WIDTH - 20}" height="{height}" rx="6" fill="{fill}" '
                       'stroke="#1f3b57" stroke-width="1.5"/>')
         for number, (bold, text) in enumerate(wrapped):

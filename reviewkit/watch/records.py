@@ -7,13 +7,19 @@ the screening log) is not a candidate at all.
 
 from __future__ import annotations
 
+import html
 import re
+import warnings
 from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 
 from .. import hygiene
 
 SOURCE_ORDER = ("sweep", "pubmed", "europepmc", "ctgov")
 NCT_PATTERN = re.compile(r"^NCT\d{8}$")
+# Block-level tags end a word (an abstract's "<h4>Methods</h4>Twelve ..."); inline ones do not ("CD16<sup>+").
+BLOCK_TAG = re.compile(r"</?(?:h[1-6]|p|br|div|li|ul|ol|table|tr|td|th|section)\b[^>]*>", re.I)
 
 
 def norm_doi(value: str | None) -> str:
@@ -33,6 +39,20 @@ def norm_nct(value: str | None) -> str:
     return text if NCT_PATTERN.match(text) else ""
 
 
+def plain_text(value: str) -> str:
+    """Text as readers should see it: markup the sources put in titles (`<i>in vivo</i>`, `CD16<sup>+</sup>`,
+    MathML) dropped, entities unescaped (PubMed's esummary escapes its tags once more: `&lt;i&gt;`), runs of
+    whitespace made one space. Non-ASCII letters are kept as they are."""
+    text = value or ""
+    for _ in range(2):  # an escaped tag becomes a tag after one unescape
+        if "<" not in text and "&" not in text:
+            break
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+            text = BeautifulSoup(BLOCK_TAG.sub(" ", text), "html.parser").get_text()
+    return " ".join(html.unescape(text).split())
+
+
 def author_list(names: list[str]) -> str:
     """The first three authors, then "et al." (the screening log is for recognising a record, not citing it)."""
     names = [n.strip() for n in names if n and n.strip()]
@@ -50,14 +70,19 @@ class Record:
     pmid: str = ""
     nct_id: str = ""
     other_id: str = ""  # e.g. a Europe PMC preprint id (PPR...), used only when nothing better exists
+    abstract: str = ""  # the abstract, or a registration's brief summary (data/abstracts.csv, not the log)
+    abstract_source: str = ""  # e.g. "PubMed abstract", "ClinicalTrials.gov brief summary"
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # Fetched text goes into data/ cells: drop invisible and direction-changing characters (reviewkit.hygiene).
+        # Fetched text goes into data/ cells: no markup (the pages would show it escaped, as literal tags), and
+        # no invisible or direction-changing characters (reviewkit.hygiene).
         for name in ("title", "authors", "journal", "year", "doi", "pmid", "nct_id", "other_id"):
             value = getattr(self, name)
             if isinstance(value, str):
+                value = plain_text(value) if name in ("title", "authors", "journal") else value
                 setattr(self, name, hygiene.without_hidden(value).strip())
+        self.abstract = hygiene.without_hidden(plain_text(self.abstract))
 
     def keys(self) -> set[str]:
         keys = set()
@@ -87,6 +112,8 @@ class Record:
         for name in ("title", "authors", "journal", "year", "doi", "pmid", "nct_id", "other_id"):
             if not getattr(self, name) and getattr(other, name):
                 setattr(self, name, getattr(other, name))
+        if not self.abstract and other.abstract:
+            self.abstract, self.abstract_source = other.abstract, other.abstract_source
 
 
 def _source_rank(source: str) -> int:

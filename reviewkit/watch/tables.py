@@ -42,7 +42,8 @@ def append(name: str, header: list[str], rows: list[dict]) -> str:
 
 def registry_ids() -> list[str]:
     """Every registry id in the data: the cells of any column named registry_ids, split on ';'."""
-    return sorted({part.strip().upper() for cell in records.column_cells("registry_ids")
+    # As written: registry formats differ in case (NCT..., ChiCTR...), and the check validates each.
+    return sorted({part.strip() for cell in records.column_cells("registry_ids")
                    for part in cell.split(";") if part.strip()})
 
 

@@ -2,7 +2,7 @@
 concern, correction), and "not watched" beside every citation of a work the watch could not check.
 
 One rule for every page: it acts on the citation links sphinxcontrib-bibtex resolved (their target is the
-entry's id on the references page, reviewkit.citations.CITE_ID), so prose citations anywhere in the book get
+entry's id on the references page, reviewkit.citations.Citation.anchor), so prose citations anywhere in the book get
 the mark without a chapter doing anything. The marks are read from data/notices.csv and
 data/watch_coverage.csv by the build, not by a chapter's kernel; when either file changes, every page is
 written again.
@@ -18,10 +18,9 @@ import re
 from dataclasses import dataclass
 
 from docutils import nodes
-from docutils.nodes import make_id
 
 from .. import paths
-from ..citations import CITE_ID
+from .. import citations
 
 NOTICES, COVERAGE = "data/notices.csv", "data/watch_coverage.csv"
 WORDS = {"retraction": "Retracted", "expression_of_concern": "Expression of concern", "correction": "Corrected",
@@ -65,6 +64,12 @@ def marks() -> dict[str, Mark]:
     return found
 
 
+def _anchors(found: dict[str, Mark]) -> dict[str, str]:
+    """The id of each marked work's entry on the references page (which has several bibliographies) -> its key."""
+    known = citations.citations()
+    return {known[key].anchor: key for key in found if key in known}
+
+
 def _target(reference: nodes.reference) -> str:
     return reference.get("refid") or reference.get("refuri", "").rpartition("#")[2]
 
@@ -72,7 +77,7 @@ def _target(reference: nodes.reference) -> str:
 def add_marks(doctree: nodes.Node, found: dict[str, Mark]) -> int:
     """Insert a mark after each citation of a marked work; returns how many were inserted. A citation that
     sphinxcontrib-bibtex splits into two links ("Nieto et al. (2025)") gets one mark, after the last."""
-    anchors = {make_id(CITE_ID.format(key=key)): key for key in found}
+    anchors = _anchors(found)
     citing = [(ref, anchors[_target(ref)]) for ref in doctree.findall(nodes.reference) if _target(ref) in anchors]
     added = 0
     for number, (reference, key) in enumerate(citing):
@@ -107,7 +112,7 @@ CELL_CITATION = re.compile(r'(<a class="reviewkit-cite reference internal" href=
 
 def add_marks_to_html(text: str, found: dict[str, Mark]) -> str:
     """The same marks after each citation in HTML a chapter's table printed."""
-    anchors = {make_id(CITE_ID.format(key=key)): found[key] for key in found}
+    anchors = {anchor: found[key] for anchor, key in _anchors(found).items()}
     return CELL_CITATION.sub(lambda m: m.group(1) + mark_html(anchors[m.group("anchor")])
                              if m.group("anchor") in anchors else m.group(1), text)
 

@@ -201,12 +201,20 @@ def test_malformed_or_unknown_registry_ids_are_not_recognised(registry_id):
     assert registries.registry_of(registry_id) is None and registries.link(registry_id) is None
 
 
+def _entry_anchor(key: str) -> str:
+    """The id the references page gives the entry of ``key`` (or one it would give an unknown key)."""
+    from reviewkit import citations
+
+    known = citations.citations()
+    return known[key].anchor if key in known else f"cite-unknown-{key}"
+
+
 def citing_paragraph(*parts):
     from docutils import nodes
 
     paragraph = nodes.paragraph()
     for part in parts:
-        paragraph += (nodes.reference("", part[1], refuri=f"references.html#cite-{part[0]}")
+        paragraph += (nodes.reference("", part[1], refuri=f"references.html#{_entry_anchor(part[0])}")
                       if isinstance(part, tuple) else nodes.Text(part))
     section = nodes.section()
     section += paragraph
@@ -217,20 +225,20 @@ def test_every_citation_of_a_flagged_work_gets_one_mark(book):
     from reviewkit.watch import notice_marks
 
     notices = book / "data" / "notices.csv"
-    notices.write_text(notices.read_text(encoding="utf-8") + "10.9/retraction,lum2015phase,10.1/x,retraction,"
+    notices.write_text(notices.read_text(encoding="utf-8") + "10.9/retraction,lum2015targeted,10.1/x,retraction,"
                        "Retraction,10.9/retraction,,2027-01-02,crossref,2027-01-04,\n", encoding="utf-8")
     (book / "data" / "watch_coverage.csv").write_text(
         "watched_id,reference,watched_by,outcome,checked,note\n"
-        "doi:10.2/y,dagher2020,crossref,not_found,2027-01-04,Crossref does not know this DOI\n", encoding="utf-8")
+        "doi:10.2/y,dagher2023forks,crossref,not_found,2027-01-04,Crossref does not know this DOI\n", encoding="utf-8")
     found = notice_marks.marks()
-    assert found["lum2015phase"].text == "Retracted 2027-01-02" and found["lum2015phase"].grave
-    assert found["lum2015phase"].url == "https://doi.org/10.9/retraction"
-    assert found["dagher2020"].text.startswith("not watched: Crossref does not know")
+    assert found["lum2015targeted"].text == "Retracted 2027-01-02" and found["lum2015targeted"].grave
+    assert found["lum2015targeted"].url == "https://doi.org/10.9/retraction"
+    assert found["dagher2023forks"].text.startswith("not watched: Crossref does not know")
     assert "nieto2025allogeneic" in found and not found["nieto2025allogeneic"].grave
     # "Lum et al. (2015)" as two links is one citation; a later citation in the same paragraph is another.
-    tree, paragraph = citing_paragraph(("lum2015phase", "Lum et al."), " (", ("lum2015phase", "2015"),
-                                       ") showed it, as did others ", ("lum2015phase", "Lum et al., 2015"), "; ",
-                                       ("unflagged2020", "Other, 2020"), " and ", ("dagher2020", "Dagher, 2020"))
+    tree, paragraph = citing_paragraph(("lum2015targeted", "Lum et al."), " (", ("lum2015targeted", "2015"),
+                                       ") showed it, as did others ", ("lum2015targeted", "Lum et al., 2015"), "; ",
+                                       ("unflagged2020", "Other, 2020"), " and ", ("dagher2023forks", "Dagher, 2020"))
     assert notice_marks.add_marks(tree, found) == 3
     text = paragraph.astext()
     assert text.count("(Retracted 2027-01-02)") == 2 and "(2015 (Retracted 2027-01-02))" in text

@@ -130,15 +130,14 @@ def _result_problems() -> list[Problem]:
         study = studies.get(row["study_id"])
         if study is None:
             continue  # the foreign key reports it
-        total = _number(study["n_patients"])
-        for column in ("population_n", *(("value",) if row["outcome"] == "patients" else ())):
-            part = _number(row[column])
-            if part is not None and total is not None and part > total:
-                problems.append(Problem(file, line, column,
-                                        f"{column} {row[column]} exceeds the {study['n_patients']} patients of "
-                                        f"study {row['study_id']}",
-                                        "a subgroup or arm cannot be larger than its study: check both numbers "
-                                        "against the source"))
+        # A count of patients within the population: reviewkit.outcome_rules (the vocabulary's at_most).
+        total, part = _number(study["n_patients"]), _number(row["population_n"])
+        if part is not None and total is not None and part > total:
+            problems.append(Problem(file, line, "population_n",
+                                    f"population_n {row['population_n']} exceeds the {study['n_patients']} patients "
+                                    f"of study {row['study_id']}",
+                                    "a subgroup or arm cannot be larger than its study: check both numbers "
+                                    "against the source"))
         if study["provenance"] != "review" and row["provenance"] == "review":
             problems.append(Problem(file, line, "provenance",
                                     f"a result marked review belongs to {study['provenance']} study {row['study_id']}",
@@ -160,4 +159,6 @@ def check() -> list[Problem]:
                 found = rule.check(row)
                 if found:
                     problems.append(Problem(file, line, *found))
-    return problems + _result_problems()
+    from . import dates, outcome_rules, trials
+
+    return problems + _result_problems() + outcome_rules.check() + dates.check() + trials.check()

@@ -27,7 +27,8 @@ SOURCE_TYPE_LABELS = {
     "news report": "News report",
     "secondary summary": "Secondary summary, the primary source itself was not read",
 }
-PROVENANCE_LABELS = {"update": "Since the review", "correction": "Correction to the review"}
+PROVENANCE_LABELS = {"update": "Since the review", "correction": "Correction to the review",
+                     "missed": "Not in the review (published before it)"}
 
 
 # A sentence ends at a full stop after a lower-case letter, digit or bracket and before a capital:

@@ -30,7 +30,7 @@ def log_problems(root=None):
 def add_row(root, **cells) -> int:
     rows = read_rows(root / LOG)
     header = rows[0]
-    row = {"record_id": "pmid41000001", "sources": "pubmed", "date_found": "2026-12-07",
+    row = {"record_id": "pmid41000001", "sources": "pubmed", "date_found": "2026-11-07",
            "title": "A candidate", "decision": "pending", **cells}
     rows.append([row.get(column, "") for column in header])
     write_rows(root / LOG, rows)
@@ -48,16 +48,16 @@ def test_the_books_screening_log_passes(log_book):
 
 
 @pytest.mark.parametrize("cells, field, words", [
-    ({"decision": "included", "date_decided": "2026-12-08"}, "evidence_table", "does not link"),
-    ({"decision": "included", "date_decided": "2026-12-08", "evidence_table": "updates", "evidence_id": "U99"},
+    ({"decision": "included", "date_decided": "2026-11-08"}, "evidence_table", "does not link"),
+    ({"decision": "included", "date_decided": "2026-11-08", "evidence_table": "updates", "evidence_id": "U99"},
      "evidence_id", "does not have"),
-    ({"decision": "included", "date_decided": "2026-12-08", "evidence_table": "nowhere", "evidence_id": "U01"},
+    ({"decision": "included", "date_decided": "2026-11-08", "evidence_table": "nowhere", "evidence_id": "U01"},
      "evidence_table", "does not declare"),
-    ({"decision": "excluded", "date_decided": "2026-12-08"}, "exclusion_reason", "without a reason"),
-    ({"decision": "excluded", "date_decided": "2026-12-08", "exclusion_reason": "other"}, "note", "without saying why"),
+    ({"decision": "excluded", "date_decided": "2026-11-08"}, "exclusion_reason", "without a reason"),
+    ({"decision": "excluded", "date_decided": "2026-11-08", "exclusion_reason": "other"}, "note", "without saying why"),
     ({"decision": "excluded", "exclusion_reason": "off_topic"}, "date_decided", "without the date"),
     ({"decision": "included", "evidence_table": "updates", "evidence_id": "U01"}, "date_decided", "without the date"),
-    ({"decision": "excluded", "exclusion_reason": "off_topic", "date_decided": "2026-12-01"}, "date_decided",
+    ({"decision": "excluded", "exclusion_reason": "off_topic", "date_decided": "2026-11-01"}, "date_decided",
      "before it was found"),
     ({"exclusion_reason": "off_topic"}, "exclusion_reason", "is pending but exclusion_reason is filled in"),
     ({"pmid": "40571757"}, "pmid", "has the PMID 40571757"),
@@ -70,21 +70,21 @@ def test_each_rule_names_the_row_and_field(log_book, cells, field, words):
 
 
 def test_a_reason_outside_the_vocabulary_is_rejected_by_the_schema(log_book):
-    line = add_row(log_book, decision="excluded", date_decided="2026-12-08", exclusion_reason="boring")
+    line = add_row(log_book, decision="excluded", date_decided="2026-11-08", exclusion_reason="boring")
     assert any(p.line == line and p.field == "exclusion_reason" for p in log_problems())
 
 
 def test_valid_decisions_pass(log_book):
-    add_row(log_book, decision="excluded", date_decided="2026-12-08", exclusion_reason="not_primary_evidence")
+    add_row(log_book, decision="excluded", date_decided="2026-11-08", exclusion_reason="not_primary_evidence")
     add_row(log_book, record_id="nct07000001", nct_id="NCT07000001", decision="included",
-            date_decided="2026-12-09", evidence_table="updates", evidence_id="U03")
+            date_decided="2026-11-09", evidence_table="updates", evidence_id="U03")
     add_row(log_book, record_id="pmid41000003", pmid="41000003")
     assert log_problems() == []
 
 
 def test_links_to_any_table_with_a_primary_key(log_book):
     study = read_rows(log_book / "data" / "clinical_studies.csv")[1][0]
-    add_row(log_book, decision="included", date_decided="2026-12-08", evidence_table="clinical_studies",
+    add_row(log_book, decision="included", date_decided="2026-11-08", evidence_table="clinical_studies",
             evidence_id=study)
     assert log_problems() == []
 

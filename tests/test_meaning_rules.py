@@ -144,7 +144,11 @@ def test_a_relation_to_an_unknown_outcome(book):
 def test_valid_figures_pass(book):
     hazard = result(book, "hazard_ratio")
     set_result(book, hazard["result_id"], relation="=", value="1.2", ci_low="0.9", ci_high="1.6")
-    response = result(book, "response_rate", relation="=")
+    # A response rate of 0 % where no complete or partial response rate of the same group is above it.
+    groups = {tuple(r[c] for c in GROUP) for r in rows(book, RESULTS)
+              if r["outcome"] in ("complete_response_rate", "partial_response_rate")}
+    response = next(r for r in rows(book, RESULTS) if r["outcome"] == "response_rate" and r["relation"] == "="
+                    and tuple(r[c] for c in GROUP) not in groups)
     set_result(book, response["result_id"], value="0", ci_low="", ci_high="")
     p_value = result(book, "p_value")
     set_result(book, p_value["result_id"], relation="=", value="1")

@@ -81,10 +81,13 @@ def partial_build_configured() -> bool:
 
 
 def _data_checks(complete_book: bool) -> list[Problem]:
-    from . import rules, statuses, validate
+    from . import expectations, rules, statuses, validate
     from .watch.screening_check import surveillance_problems
 
     problems = guarded("data/datapackage.json", validate.validate_package)
+    structure = [p for p in problems if p.file == "data/datapackage.json"]
+    if not structure:  # the toolkit's own expectations of the descriptor, which an author cannot loosen
+        problems += guarded("data/datapackage.json", expectations.check)
     if not problems:  # the rules compare cells, so they need every cell valid first
         problems += guarded("data", rules.check)
     problems += guarded("data/datapackage.json", statuses.problems)

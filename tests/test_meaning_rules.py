@@ -244,3 +244,72 @@ def test_two_reports_of_one_trial_linked_by_their_note_pass(book):
     set_cell(book / STUDIES, second["study_id"], "registry_note",
              f"The final analysis of the trial of {first['study_id']} (the interim report).")
     assert problems(book) == []
+
+
+# ------------------------------------------------------------------ the toolkit's expectations of the schema
+PACKAGE = "data/datapackage.json"
+
+
+def edit_package(book, change):
+    import json
+
+    path = book / PACKAGE
+    package = json.loads(path.read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in package["resources"]}
+    change(resources)
+    path.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def field_of(resource, name):
+    return next(f for f in resource["schema"]["fields"] if f["name"] == name)
+
+
+def line_of_field(lines, table, column):
+    start = lines.index(next(line for line in lines if line.strip() == f'"name": "{table}",'))
+    return next(i for i in range(start, len(lines)) if lines[i].strip() == f'"name": "{column}",') + 1
+
+
+def test_a_removed_foreign_key_is_a_problem_not_a_vanished_result(book):
+    def drop(resources):
+        keys = resources["clinical_results"]["schema"]["foreignKeys"]
+        resources["clinical_results"]["schema"]["foreignKeys"] = [k for k in keys if k["fields"] != "study_id"]
+    lines = edit_package(book, drop)
+    row = rows(book, RESULTS)[0]
+    set_result(book, row["result_id"], study_id="no_such_study")
+    problem = only(problems(book))
+    assert (problem.file, problem.line) == (PACKAGE, line_of_field(lines, "clinical_results", "study_id"))
+    assert problem.field == "resources[clinical_results].schema.foreignKeys"
+    assert "clinical_studies.study_id" in problem.message and '"resource": "clinical_studies"' in problem.fix
+
+
+@pytest.mark.parametrize("table, column, change, words", [
+    ("clinical_studies", "n_patients", lambda f: f["constraints"].pop("minimum"), "minimum"),
+    ("clinical_studies", "n_patients", lambda f: f["constraints"].update(minimum=0), "minimum"),
+    ("clinical_results", "value", lambda f: f["constraints"].pop("required"), "required"),
+    ("clinical_results", "unit", lambda f: f["constraints"].pop("enum"), "enum"),
+    ("clinical_results", "value", lambda f: f.update(type="string"), "type"),
+])
+def test_a_loosened_constraint_is_a_problem(book, table, column, change, words):
+    lines = edit_package(book, lambda resources: change(field_of(resources[table], column)))
+    problem = only(problems(book, PACKAGE))
+    assert problem.line == line_of_field(lines, table, column) and words in problem.field
+    assert "again" in problem.fix
+
+
+def test_a_removed_primary_key_is_a_problem(book):
+    edit_package(book, lambda resources: resources["outcomes"]["schema"].pop("primaryKey"))
+    problem = only(problems(book, PACKAGE))
+    assert problem.field == "resources[outcomes].schema.primaryKey" and "outcome_id" in problem.fix
+
+
+def test_an_author_may_extend_and_tighten_the_schema(book):
+    def extend(resources):
+        field_of(resources["clinical_studies"], "n_patients")["constraints"]["minimum"] = 2
+        field_of(resources["clinical_results"], "unit")["constraints"]["enum"].append("days")
+        resources["clinical_results"]["schema"]["fields"].append(
+            {"name": "extra_note", "type": "string", "title": "Extra note", "description": "A new column."})
+    edit_package(book, extend)
+    table = read_rows(book / RESULTS)
+    write_rows(book / RESULTS, [row + (["extra_note"] if i == 0 else [""]) for i, row in enumerate(table)])
+    assert problems(book) == []

@@ -108,9 +108,9 @@ def _bibliography_checks(complete_book: bool) -> list[Problem]:
 
 
 def _versions_checks(complete_book: bool) -> list[Problem]:
-    from . import versions
+    from . import citation_check, versions
 
-    return guarded("versions.yml", versions.lint)
+    return guarded("versions.yml", versions.lint) + guarded("CITATION.cff", citation_check.check)
 
 
 # name -> (the files the group reads, as glob patterns relative to the root; the group's checks).

@@ -313,3 +313,41 @@ def test_an_author_may_extend_and_tighten_the_schema(book):
     table = read_rows(book / RESULTS)
     write_rows(book / RESULTS, [row + (["extra_note"] if i == 0 else [""]) for i, row in enumerate(table)])
     assert problems(book) == []
+
+
+# ------------------------------------------------------------------ what the build reads: CITATION.cff, versions.yml
+def test_citation_naming_a_version_never_released(book):
+    path = book / "CITATION.cff"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("license:", 'version: "0.1.0"\nlicense:', 1), encoding="utf-8")
+    line = next(n for n, row in enumerate(path.read_text().splitlines(), 1) if row.startswith("version:"))
+    problem = only(problems(book))
+    assert (problem.file, problem.line, problem.field) == ("CITATION.cff", line, "version")
+    assert "no version has been released" in problem.message and "make release" in problem.fix
+
+
+def test_citation_disagreeing_with_the_latest_release(book):
+    (book / "versions.yml").write_text("versions:\n- version: '2026.11'\n  date: '2026-11-30'\n"
+                                       "  classification: corrections-only\n  summary: First.\n", encoding="utf-8")
+    path = book / "CITATION.cff"
+    path.write_text(path.read_text(encoding="utf-8") + 'version: "2026.11"\ndate-released: "2026-11-29"\n',
+                    encoding="utf-8")
+    problem = only(problems(book))
+    assert (problem.file, problem.field) == ("CITATION.cff", "date-released") and "2026-11-30" in problem.fix
+    path.write_text(path.read_text(encoding="utf-8").replace("2026-11-29", "2026-11-30"), encoding="utf-8")
+    assert problems(book) == []
+
+
+def test_citation_that_is_not_citation_file_format(book):
+    path = book / "CITATION.cff"
+    path.write_text(path.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
+    found = problems(book)
+    assert found and all(p.file == "CITATION.cff" and "Citation File Format" in p.message for p in found)
+
+
+def test_a_release_dated_in_the_future(book):
+    future = in_years(1)
+    (book / "versions.yml").write_text(f"versions:\n- version: '{future:%Y.%m}'\n  date: '{future.isoformat()}'\n"
+                                       "  classification: corrections-only\n  summary: Soon.\n", encoding="utf-8")
+    problem = only(problems(book, "versions.yml"))
+    assert (problem.line, problem.field) == (2, "date") and "after today" in problem.message

@@ -31,7 +31,7 @@ def guarded(where: str, check, *args, **kwargs) -> list[Problem]:
 
 # Each group imports what it checks with: a build whose sources all passed before imports none of it.
 def _chapter_checks(complete_book: bool) -> list[Problem]:
-    from . import bibliography, chapters, html_policy, reads, toc
+    from . import bibliography, chapters, html_policy, mystdoc, reads, toc
 
     problems = guarded("_toc.yml", toc.check_toc)
     if problems and all(p.field is None for p in problems):
@@ -48,6 +48,8 @@ def _chapter_checks(complete_book: bool) -> list[Problem]:
         problems += guarded("chapters", chapters.check_source_checks_shown, readable, complete_book=complete_book)
     problems += guarded("chapters", html_policy.check_chapters, readable)
     problems += guarded("chapters", reads.check_chapters, readable)
+    for chapter in readable:
+        problems += guarded(chapter.name, mystdoc.nesting_problems, chapter.name, chapter.text)
     return problems
 
 

@@ -351,3 +351,41 @@ def test_a_release_dated_in_the_future(book):
                                        "  classification: corrections-only\n  summary: Soon.\n", encoding="utf-8")
     problem = only(problems(book, "versions.yml"))
     assert (problem.line, problem.field) == (2, "date") and "after today" in problem.message
+
+
+# ------------------------------------------------------------------ _toc.yml and chapters the build could not place
+@pytest.mark.parametrize("written, words", [("{entry}.md", "without its suffix"), ("./{entry}", "plain path"),
+                                            ("chapters/../{entry}", "plain path")])
+def test_a_toc_entry_the_pdf_edition_could_not_place(book, written, words):
+    from reviewkit.toc import toc_files
+
+    entry = toc_files(book)[-1]
+    toc = book / "_toc.yml"
+    text = toc.read_text(encoding="utf-8")
+    toc.write_text(text.replace(f"file: {entry}\n", f"file: {written.format(entry=entry)}\n"), encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.endswith(f"file: {entry}"))
+    problem = only(problems(book))
+    assert (problem.file, problem.line, problem.field) == ("_toc.yml", line, written.format(entry=entry))
+    assert words in problem.fix + problem.message and entry in problem.fix
+
+
+def test_directives_nested_too_deep(book):
+    from reviewkit.mystdoc import MAX_NESTING
+
+    depth = MAX_NESTING + 5
+    opening = [":" * (depth - level + 2) + "{note}" for level in range(depth)]
+    closing = [":" * (level + 3) for level in range(depth)]
+    chapter = book / "chapters" / "outlook.md"
+    old = chapter.read_text(encoding="utf-8").rstrip("\n")
+    chapter.write_text(old + "\n\n" + "\n".join([*opening, "Deep.", *closing]) + "\n", encoding="utf-8")
+    first = old.count("\n") + 3
+    problem = only(problems(book))
+    assert (problem.file, problem.line, problem.field) == ("chapters/outlook.md", first + MAX_NESTING, "note")
+    assert f"line {first}" in problem.message and f"at most {MAX_NESTING}" in problem.fix
+
+
+def test_directives_nested_a_few_levels_pass(book):
+    chapter = book / "chapters" / "outlook.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n::::{note}\n:::{tip}\nNested.\n:::\n::::\n",
+                       encoding="utf-8")
+    assert problems(book) == []

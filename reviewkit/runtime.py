@@ -76,7 +76,7 @@ FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 
 # The same cell in as few lines as a cell can take, for a chapter whose lines must not move.
 COMPACT_WATCH_CELL = ("```{code-cell} ipython3\n:tags: [remove-cell]\n"
-                      "import reviewkit.runtime; reviewkit.runtime.watch_reads()  # added by the build\n```\n")
+                      "import reviewkit.runtime; reviewkit.runtime.watch_reads()  # Added by the build\n```\n")
 
 
 def with_watch_cell(text: str) -> str:

@@ -85,6 +85,6 @@ def test_the_watch_cell_moves_no_line_of_the_chapter():
     assert yaml.safe_load(watched.split("---\n")[1]) == yaml.safe_load(text.split("---\n")[1])
     before = read_myst_markdown_notebook(text, add_source_map=True)
     after = read_myst_markdown_notebook(watched, add_source_map=True)
-    assert after.cells[0].source.endswith("reviewkit.runtime.watch_reads()  # added by the build")
+    assert after.cells[0].source.endswith("reviewkit.runtime.watch_reads()  # Added by the build")
     assert after.metadata.source_map[1:] == before.metadata.source_map
     assert [c.source for c in after.cells[1:]] == [c.source for c in before.cells]

@@ -104,6 +104,28 @@ def _foreign_keys(resource: dict) -> set[tuple[str, str, str]]:
     return found
 
 
+def _labels() -> dict[tuple[str, str], tuple[dict, str]]:
+    """(table, column) -> (the labels the pages show for its values, where they live): a value with no label
+    would pass the check and stop the build."""
+    from .evidence_updates import PROVENANCE_LABELS
+
+    return {("updates", "provenance"): (PROVENANCE_LABELS, "reviewkit/evidence_updates.py PROVENANCE_LABELS")}
+
+
+def label_problems(resources: dict, lines: list[str]) -> list[Problem]:
+    problems = []
+    for (table, column), (labels, where) in _labels().items():
+        field = next((f for f in resources.get(table, {}).get("schema", {}).get("fields", []) if f["name"] == column),
+                     None)
+        for value in ((field or {}).get("constraints") or {}).get("enum") or []:
+            if value not in labels:
+                problems.append(Problem(FILE, _line(lines, table, column), f"resources[{table}].{column}",
+                                        f"the value '{value}' of {table}.{column} has no label for the pages, so the "
+                                        "build could not show its rows",
+                                        f"add a label for '{value}' to {where} (what readers see beside such a row)"))
+    return problems
+
+
 def check() -> list[Problem]:
     """Every expectation of the toolkit the descriptor no longer meets, at the line of its table or column."""
     resources = {r["name"]: r for r in schema.resources()}
@@ -160,4 +182,4 @@ def check() -> list[Problem]:
         if constraints.get("enum") and not have.get("enum"):
             problem(table, column, f"{at}.constraints.enum", f"{table}.{column} has lost its vocabulary (enum): "
                     "any value would pass", f"put the enum of allowed values back again {RESTORE}")
-    return problems
+    return problems + label_problems(resources, lines)

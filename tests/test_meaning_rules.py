@@ -389,3 +389,20 @@ def test_directives_nested_a_few_levels_pass(book):
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\n::::{note}\n:::{tip}\nNested.\n:::\n::::\n",
                        encoding="utf-8")
     assert problems(book) == []
+
+
+def test_a_provenance_the_pages_cannot_label(book):
+    lines = edit_package(book, lambda resources: field_of(resources["updates"], "provenance")["constraints"]["enum"]
+                         .append("rumour"))
+    problem = only(problems(book, PACKAGE))
+    assert problem.line == line_of_field(lines, "updates", "provenance") and "rumour" in problem.message
+    assert "PROVENANCE_LABELS" in problem.fix
+
+
+def test_every_provenance_shown_as_since_the_review_is_dated_after_it():
+    """The hook between the pages' labels and the date rule: a row labelled 'Since the review' is held to the
+    review's received date (reviewkit.dates.AFTER_REVIEW)."""
+    from reviewkit.evidence_updates import PROVENANCE_LABELS
+
+    since = {value for value, label in PROVENANCE_LABELS.items() if "since the review" in label.lower()}
+    assert since == set(dates.AFTER_REVIEW)

@@ -52,6 +52,35 @@ def _on_build_finished(app: Sphinx, exception) -> None:
     _write_report(app)
 
 
+# Pages Sphinx writes that are no document of the book (jupyter-book's redirect index.html among them).
+SPECIAL_PAGES = {"genindex", "search", "py-modindex", "index"}
+
+
+def stale_pages(outdir: Path, docnames: set[str], special: set[str]) -> list[Path]:
+    """Pages (and their copied sources) in ``outdir`` of documents the book no longer has: Sphinx writes the
+    pages of the documents it has and leaves those of removed ones where they are."""
+    stale = []
+    for page in sorted(outdir.rglob("*.html")):
+        relative = page.relative_to(outdir)
+        if relative.parts[0].startswith(("_", ".")) or relative.parts[0] in ("data", "pdf"):
+            continue
+        docname = relative.with_suffix("").as_posix()
+        if docname not in docnames and docname not in special:
+            stale.append(page)
+            stale += sorted((outdir / "_sources" / relative.parent).glob(f"{relative.stem}.*"))
+    return stale
+
+
+def _remove_stale_pages(app: Sphinx, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    special = SPECIAL_PAGES | set(getattr(app.config, "html_additional_pages", None) or {})
+    for path in stale_pages(outdir, set(app.env.found_docs), special):
+        logger.info(f"[reviewkit] removed {path.relative_to(outdir)}: its chapter is no longer in the book")
+        path.unlink()
+
+
 def _on_builder_inited(app: Sphinx) -> None:
     app.reviewkit_started = time.time()
     if app.config.reviewkit_check_sources:
@@ -64,4 +93,6 @@ def setup(app: Sphinx) -> dict:
     # Last: after the pages are secured (reviewkit.hardening, 900) and the PDF edition is printed (950), so the
     # link check sees the site as it is published.
     app.connect("build-finished", _on_build_finished, priority=990)
+    # First: before the pages are secured, printed and their links checked, so no step sees a removed chapter.
+    app.connect("build-finished", _remove_stale_pages, priority=100)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

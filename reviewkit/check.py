@@ -31,7 +31,7 @@ def guarded(where: str, check, *args, **kwargs) -> list[Problem]:
 
 # Each group imports what it checks with: a build whose sources all passed before imports none of it.
 def _chapter_checks(complete_book: bool) -> list[Problem]:
-    from . import bibliography, chapters, html_policy, reads, toc
+    from . import bibliography, chapters, html_policy, mystdoc, reads, toc
 
     problems = guarded("_toc.yml", toc.check_toc)
     if problems and all(p.field is None for p in problems):
@@ -48,6 +48,8 @@ def _chapter_checks(complete_book: bool) -> list[Problem]:
         problems += guarded("chapters", chapters.check_source_checks_shown, readable, complete_book=complete_book)
     problems += guarded("chapters", html_policy.check_chapters, readable)
     problems += guarded("chapters", reads.check_chapters, readable)
+    for chapter in readable:
+        problems += guarded(chapter.name, mystdoc.nesting_problems, chapter.name, chapter.text)
     return problems
 
 
@@ -81,10 +83,13 @@ def partial_build_configured() -> bool:
 
 
 def _data_checks(complete_book: bool) -> list[Problem]:
-    from . import rules, statuses, validate
+    from . import expectations, rules, statuses, validate
     from .watch.screening_check import surveillance_problems
 
     problems = guarded("data/datapackage.json", validate.validate_package)
+    structure = [p for p in problems if p.file == "data/datapackage.json"]
+    if not structure:  # the toolkit's own expectations of the descriptor, which an author cannot loosen
+        problems += guarded("data/datapackage.json", expectations.check)
     if not problems:  # the rules compare cells, so they need every cell valid first
         problems += guarded("data", rules.check)
     problems += guarded("data/datapackage.json", statuses.problems)
@@ -105,9 +110,9 @@ def _bibliography_checks(complete_book: bool) -> list[Problem]:
 
 
 def _versions_checks(complete_book: bool) -> list[Problem]:
-    from . import versions
+    from . import citation_check, versions
 
-    return guarded("versions.yml", versions.lint)
+    return guarded("versions.yml", versions.lint) + guarded("CITATION.cff", citation_check.check)
 
 
 # name -> (the files the group reads, as glob patterns relative to the root; the group's checks).

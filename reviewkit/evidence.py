@@ -14,10 +14,6 @@ import pandas as pd
 from .glue import format_value
 
 REVIEW = "review"
-# The review was received on this day: evidence published before it and not in it is "not in the review",
-# never "since the review".
-REVIEW_RECEIVED = "2025-05-10"
-
 # How each value of the provenance vocabulary (data/datapackage.json) reads: a table badge, a heading for a
 # box or a list, and a chart legend. tests/test_evidence_vocabulary.py checks every schema value has one.
 PROVENANCE = {
@@ -40,18 +36,6 @@ SOURCE_KINDS = {
     "mirror": "Mirror (a third-party copy of a record)",
     "bibliographic_record": "Bibliographic record (a database entry, such as PubMed's)",
 }
-
-
-def published_relative_to_review(date_published: str) -> str:
-    """'before' or 'after' the day the review was received, or 'unknown' where the date as given
-    (YYYY-MM-DD, YYYY-MM or YYYY, perhaps with a remark) spans that day."""
-    date = date_published.split(" ")[0]
-    received = REVIEW_RECEIVED[:len(date)]
-    if date < received:
-        return "before"
-    if date > received:
-        return "after"
-    return "unknown"
 
 
 def provenance_word(provenance: str, form: str = "badge") -> str:

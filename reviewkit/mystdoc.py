@@ -113,3 +113,24 @@ def _elements(text: str, first_line: int, parents: tuple[Directive, ...], extens
 def code_cells(text: str) -> list[Directive]:
     """The {code-cell} directives of a chapter (bodies without their option lines)."""
     return [e.directive for e in elements(text) if e.kind == "directive" and e.value == "code-cell"]
+
+
+# Directives nested deeper than this are refused by `make check`: Sphinx renders nested directives recursively,
+# and a deep enough stack ends the build in a RecursionError (advising a conf.py the book does not have). No page
+# of the book needs more than a few levels (a tab inside a tab set inside an admonition is three).
+MAX_NESTING = 10
+
+
+def nesting_problems(name: str, text: str) -> list:
+    """The first directive of ``text`` nested deeper than MAX_NESTING, as one problem with its line."""
+    from .problems import Problem
+
+    for element in elements(text):
+        if element.kind == "directive" and len(element.parents) >= MAX_NESTING:
+            outer = element.parents[0]
+            return [Problem(name, element.line, element.value,
+                            f"{{{element.value}}} is nested {len(element.parents) + 1} directives deep (in the "
+                            f"{{{outer.name}}} of line {outer.line}); the build stops at deeply nested directives",
+                            f"nest at most {MAX_NESTING} directives inside one another: close the fences sooner, "
+                            "or split the content into sections")]
+    return []

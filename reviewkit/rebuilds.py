@@ -86,6 +86,11 @@ def _on_env_get_outdated(app, env, added, changed, removed) -> list[str]:
         env.reviewkit_toolkit = toolkit_hash()
         logger.info("[reviewkit] toolkit changed, re-reading every page")
         return sorted(env.found_docs - set(removed))
+    if removed:
+        # Every page links the chapters in its navigation (sidebar, previous and next): with one gone, each is
+        # written again, or unchanged pages would still link the removed page (reviewkit.build_report deletes it).
+        logger.info(f"[reviewkit] {', '.join(sorted(removed))} removed, re-reading every page")
+        return sorted(env.found_docs - set(removed))
     recorded = getattr(env, "reviewkit_inputs", {})
     stale = []
     for docname, hashes in recorded.items():

@@ -93,21 +93,6 @@ def _date_in_month(row: Row):
     return None
 
 
-def _timed_against_review(row: Row):
-    from .evidence import REVIEW_RECEIVED, published_relative_to_review
-
-    when = published_relative_to_review(row["date_published"])
-    if row["provenance"] == "update" and when == "before":
-        return ("provenance", f"a record published {row['date_published']}, before the review was received "
-                              f"({REVIEW_RECEIVED}), is marked as since the review",
-                "use provenance not_in_review for evidence the review did not include (or correction)")
-    if row["provenance"] == "not_in_review" and when == "after":
-        return ("provenance", f"a record published {row['date_published']}, after the review was received "
-                              f"({REVIEW_RECEIVED}), is marked as not in the review",
-                "use provenance update for evidence published since the review")
-    return None
-
-
 ROW_RULES = [
     Rule(("provenance", "added"), _provenance_dated),
     Rule(("provenance", "review_section"), _update_outside_review),
@@ -116,7 +101,6 @@ ROW_RULES = [
     Rule(("ci_low", "ci_high"), _ci_ordered),
     Rule(("value", "relation", "ci_low", "ci_high"), _value_in_ci),
     Rule(("approval_date", "approval_month"), _date_in_month),
-    Rule(("provenance", "date_published"), _timed_against_review),
 ]
 
 # Results: what identifies one figure (a second row with the same identity is a duplicate).
@@ -146,15 +130,14 @@ def _result_problems() -> list[Problem]:
         study = studies.get(row["study_id"])
         if study is None:
             continue  # the foreign key reports it
-        total = _number(study["n_patients"])
-        for column in ("population_n", *(("value",) if row["outcome"] == "patients" else ())):
-            part = _number(row[column])
-            if part is not None and total is not None and part > total:
-                problems.append(Problem(file, line, column,
-                                        f"{column} {row[column]} exceeds the {study['n_patients']} patients of "
-                                        f"study {row['study_id']}",
-                                        "a subgroup or arm cannot be larger than its study: check both numbers "
-                                        "against the source"))
+        # A count of patients within the population: reviewkit.outcome_rules (the vocabulary's at_most).
+        total, part = _number(study["n_patients"]), _number(row["population_n"])
+        if part is not None and total is not None and part > total:
+            problems.append(Problem(file, line, "population_n",
+                                    f"population_n {row['population_n']} exceeds the {study['n_patients']} patients "
+                                    f"of study {row['study_id']}",
+                                    "a subgroup or arm cannot be larger than its study: check both numbers "
+                                    "against the source"))
         if study["provenance"] != "review" and row["provenance"] == "review":
             problems.append(Problem(file, line, "provenance",
                                     f"a result marked review belongs to {study['provenance']} study {row['study_id']}",
@@ -176,4 +159,6 @@ def check() -> list[Problem]:
                 found = rule.check(row)
                 if found:
                     problems.append(Problem(file, line, *found))
-    return problems + _result_problems()
+    from . import dates, outcome_rules, trials
+
+    return problems + _result_problems() + outcome_rules.check() + dates.check() + trials.check()

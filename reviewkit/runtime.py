@@ -74,10 +74,35 @@ WATCH_CELL = (
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 
 
+# The same cell in as few lines as a cell can take, for a chapter whose lines must not move.
+COMPACT_WATCH_CELL = ("```{code-cell} ipython3\n:tags: [remove-cell]\n"
+                      "import reviewkit.runtime; reviewkit.runtime.watch_reads()  # Added by the build\n```\n")
+
+
 def with_watch_cell(text: str) -> str:
-    """The chapter with the watching cell first (after its front matter)."""
+    """The chapter with the watching cell first (after its front matter).
+
+    Every line of the chapter after its front matter keeps its line number, so that the build's warnings (a
+    duplicate label, a missing glue key, an unknown {doc} target) name the line the author sees: the front
+    matter is written again as one line of YAML (JSON is YAML) and the cell takes the lines it freed. Only a
+    front matter too short for that (under 7 lines, which no executable chapter has) moves the text down."""
+    import json
+
+    import yaml
+
     match = FRONT_MATTER.match(text)
     end = match.end() if match else 0
+    if match:
+        lines = text[:end].count("\n")
+        try:
+            compact = json.dumps(yaml.safe_load(text[4:end - 4]), ensure_ascii=False)
+        except (TypeError, ValueError, yaml.YAMLError):
+            compact = None
+        if compact is not None and 3 + COMPACT_WATCH_CELL.count("\n") <= lines:
+            # Blank lines before the cell, none after: myst-nb strips a Markdown cell's leading blank lines
+            # without counting them, so the text after the cell must start right after it.
+            padding = "\n" * (lines - 3 - COMPACT_WATCH_CELL.count("\n"))
+            return f"---\n{compact}\n---\n{padding}{COMPACT_WATCH_CELL}" + text[end:]
     return text[:end] + "\n" + WATCH_CELL + text[end:]
 
 

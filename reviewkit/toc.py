@@ -71,9 +71,31 @@ def _toc_line(text: str, message: str) -> int | None:
     return None
 
 
+SUFFIXES = (".md", ".ipynb")
+
+
+def placement_problem(entry: str) -> tuple[str, str] | None:
+    """(message, fix) when the site and the PDF edition could not both place ``entry``: the site names each page
+    by its document name (the path without suffix) and the PDF edition reads <entry>.html, so an entry must be
+    exactly that name."""
+    name = entry
+    for suffix in SUFFIXES:
+        name = name.removesuffix(suffix)
+    if name != entry:
+        return (f"'{entry}' names the file with its suffix: the site would place the page at {name}.html, but the "
+                f"PDF edition would look for {entry}.html",
+                f"write the entry without its suffix: - file: {name}")
+    parts = entry.split("/")
+    if entry.startswith("/") or "\\" in entry or any(part in ("", ".", "..") for part in parts) or entry != entry.strip():
+        plain = "/".join(part for part in entry.strip().replace("\\", "/").split("/") if part not in ("", "."))
+        return (f"'{entry}' is not a plain path from the book's root: the PDF edition would not find its page",
+                f"write the path from the book's root without ./, .. or doubled slashes, e.g. - file: {plain}")
+    return None
+
+
 def resolve_toc_file(entry: str, root: Path | None = None) -> Path | None:
     root = root or paths.root()
-    for suffix in ("", ".md", ".ipynb"):
+    for suffix in SUFFIXES:
         candidate = root / f"{entry}{suffix}"
         if candidate.is_file():
             return candidate
@@ -85,8 +107,10 @@ def check_toc(root: Path | None = None) -> list[Problem]:
     problems = []
     toc_text = inputs.read_text(root / TOC_NAME).splitlines()
     for entry in toc_files(root):
-        if resolve_toc_file(entry, root) is None:
-            line = next((n for n, text in enumerate(toc_text, 1) if entry in text), None)
+        line = next((n for n, text in enumerate(toc_text, 1) if entry in text), None)
+        if misplaced := placement_problem(entry):
+            problems.append(Problem("_toc.yml", line, entry, *misplaced))
+        elif resolve_toc_file(entry, root) is None:
             problems.append(Problem("_toc.yml", line, entry, f"'{entry}' names no file (tried .md and .ipynb)",
                                     f"create {entry}.md or correct the entry in _toc.yml"))
     return problems

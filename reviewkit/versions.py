@@ -102,10 +102,16 @@ def lint() -> list[Problem]:
                                     f"'{entry['classification']}' is not a classification",
                                     "use one of: " + ", ".join(CLASSIFICATIONS)))
         try:
-            datetime.date.fromisoformat(str(entry.get("date")))
+            released_on = datetime.date.fromisoformat(str(entry.get("date")))
         except ValueError:
             problems.append(Problem(FILE_NAME, line, "date", f"'{entry.get('date')}' is not an ISO date",
                                     "write the release date as YYYY-MM-DD"))
+        else:
+            if released_on > datetime.date.today():
+                problems.append(Problem(FILE_NAME, line, "date", f"version {name} is dated {released_on}, after "
+                                        "today: every page and its metadata would show a release that has not "
+                                        "happened", "write the day the version was released (make release dates "
+                                        "it today)"))
         if previous is not None and key >= previous:
             problems.append(Problem(FILE_NAME, line, "version", f"version {name} is not older than the one above it",
                                     "keep versions newest first, each listed once"))

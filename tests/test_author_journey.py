@@ -3,6 +3,7 @@ is clean, the study shows on its chapter marked as an update, and every Key find
 
 from __future__ import annotations
 
+import datetime
 import subprocess
 import sys
 
@@ -15,7 +16,8 @@ from helpers import read_rows, write_rows
 pytestmark = [pytest.mark.build, pytest.mark.site]
 
 CHAPTER = "bsab-armed-t-cells-solid-tumours"
-STUDY = {"study_id": "her2_bats_gastric_phase2", "position": "1", "provenance": "update", "added": "2027-01-15",
+STUDY = {"study_id": "her2_bats_gastric_phase2", "position": "1", "provenance": "update",
+         "added": datetime.date.today().isoformat(),  # an author adds the row on the day they write it
          "platform": "bsab_armed", "effector": "T", "design": "randomised", "phase": "II", "arms": "2",
          "n_patients": "120", "indication": "gastric cancer", "target": "HER2",
          "construct": "anti-CD3 × anti-HER2", "registry_ids": "NCT09999999", "reference": "doe2027her2"}
@@ -77,7 +79,7 @@ def test_adding_a_newer_study_marks_it_and_leaves_the_review_alone(tmp_path, sit
     page = BeautifulSoup((html / "chapters" / f"{CHAPTER}.html").read_text(encoding="utf-8"), "html.parser")
     marked = [row for row in page.select('tr[data-provenance="update"]') if "gastric cancer" in row.get_text()]
     assert marked, "the new study is not marked as an update on its chapter"
-    assert all("2027-01-15" in row.get_text() for row in marked)
+    assert all(STUDY["added"] in row.get_text() for row in marked)
     assert any("6.1 months (95% CI 4.9–7.4)" in row.get_text() for row in page.select('tr[data-provenance="update"]'))
     assert key_findings(html) == key_findings(site)
 

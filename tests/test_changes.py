@@ -152,7 +152,7 @@ def test_versions_are_grouped_newest_first_each_against_the_one_before(project):
     commit_all(project, "Correct t1")
     (project / "data" / "trials.csv").write_text(TRIALS.replace("31,50", "33,50"))
     commit_all(project, "Correct t1 again")  # intermediate commits are not versions: not shown
-    release(project, "2026.12", "2026-12-15")
+    release(project, "2026.12", "2026-12-02")
     entries, _ = timeline.timeline()
     assert [e.title for e in entries] == ["Version 2026.12", "Version 2026.11"], "HEAD is the release: nothing unreleased"
     assert texts(entries[0].changes) == [

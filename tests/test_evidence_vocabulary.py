@@ -45,7 +45,9 @@ def test_every_source_kind_in_the_schema_has_a_label():
     ("2025 (PMID issued about January 2025)", "unknown"),
 ])
 def test_publication_dates_are_placed_against_the_review(date, expected):
-    assert evidence.published_relative_to_review(date) == expected
+    from reviewkit import dates
+
+    assert dates.relative_to_review(date) == expected
 
 
 def record(**values) -> dict:

@@ -73,7 +73,7 @@ def test_living_mode_notices_and_footer_dates_follow_the_watch(tmp_path, monkeyp
         monkeypatch.setenv("REVIEWKIT_CONTACT_EMAIL", "watch-tests@example.org")
         monkeypatch.setenv("REVIEWKIT_ROOT", str(root))
         paths.root.cache_clear()
-        assert cli.main(["watch", "--today", "2026-12-07"]) == 0
+        assert cli.main(["watch", "--today", "2026-12-03"]) == 0
     finally:
         server.shutdown()
         paths.root.cache_clear()
@@ -83,5 +83,5 @@ def test_living_mode_notices_and_footer_dates_follow_the_watch(tmp_path, monkeyp
     assert "pmid41000001" in living.get_text() and "Awaiting screening: 5" in living.find("details").get_text()
     assert "CD16+ T cells in vivo" in living.get_text() and "&lt;sup" not in str(living), "titles are clean"
     footer = page(root, "index").find(class_="reviewkit-evidence-searched")
-    assert "last searched on 2026-12-07" in " ".join(footer.get_text().split()), "rewritten though its text did not change"
-    assert "registry status as of 2026-12-07" in page(root, "cites-trial").get_text()
+    assert "last searched on 2026-12-03" in " ".join(footer.get_text().split()), "rewritten though its text did not change"
+    assert "registry status as of 2026-12-03" in page(root, "cites-trial").get_text()

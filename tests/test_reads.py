@@ -67,3 +67,24 @@ def test_the_watch_cell_comes_right_after_the_front_matter():
     text = runtime.with_watch_cell("---\na: 1\n---\n# Title\n")
     assert text.startswith("---\na: 1\n---\n\n```{code-cell} ipython3\n:tags: [remove-cell]")
     assert text.endswith("```\n\n# Title\n")
+
+
+def test_the_watch_cell_moves_no_line_of_the_chapter():
+    """The build's warnings name the line the author sees: the chapter's cells start where they did."""
+    import yaml
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    from reviewkit import runtime
+
+    text = ("---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\nkernelspec:\n"
+            "  display_name: Python 3\n  language: python\n  name: python3\ndata_files: [data/glossary.csv]\n---\n"
+            "(label)=\n# Title\n\nProse.\n\n```{code-cell} ipython3\nx = 1\n```\n\nMore prose.\n")
+    watched = runtime.with_watch_cell(text)
+    end = text.index("\n---\n", 3) + 5
+    assert watched.splitlines()[text[:end].count("\n"):] == text.splitlines()[text[:end].count("\n"):]
+    assert yaml.safe_load(watched.split("---\n")[1]) == yaml.safe_load(text.split("---\n")[1])
+    before = read_myst_markdown_notebook(text, add_source_map=True)
+    after = read_myst_markdown_notebook(watched, add_source_map=True)
+    assert after.cells[0].source.endswith("reviewkit.runtime.watch_reads()  # Added by the build")
+    assert after.metadata.source_map[1:] == before.metadata.source_map
+    assert [c.source for c in after.cells[1:]] == [c.source for c in before.cells]

@@ -132,7 +132,7 @@ def test_citation_fields_keep_the_rest_of_the_file():
 def test_lint_reports_broken_versions_files(book):
     path = book / "versions.yml"
     path.write_text("versions:\n- version: '2026.11'\n  date: 2026-11-30\n  classification: new-evidence\n"
-                    "  summary: a\n- version: '2026.12'\n  date: 2026-12-30\n  classification: big\n  summary: b\n")
+                    "  summary: a\n- version: '2026.12'\n  date: 2026-12-03\n  classification: big\n  summary: b\n")
     problems = versions.lint()
     assert {p.field for p in problems} == {"version", "classification"}
     assert all(p.file == "versions.yml" and p.line for p in problems)

@@ -187,6 +187,7 @@ def test_the_older_version_points_to_the_newer(story, tmp_path):
 
 
 def test_unreadable_history_stops_the_build_naming_commit_and_file_and_a_fix_makes_it_whole(tmp_path):
+    from reviewkit.release import set_citation_fields
     from reviewkit.versions import Version, write
 
     root = copy_book(tmp_path / "book")
@@ -201,6 +202,9 @@ def test_unreadable_history_stops_the_build_naming_commit_and_file_and_a_fix_mak
         paths.root.cache_clear()
         write([Version("2026.11", "2026-11-30", "corrections-only", "A version tagged by hand.")])
     paths.root.cache_clear()
+    citation = root / "CITATION.cff"  # as `reviewkit release` would set it: only the history is wrong here
+    citation.write_text(set_citation_fields(citation.read_text(encoding="utf-8"), "2026.11", "2026-11-30"),
+                        encoding="utf-8")
     commit_all(root, "A version with a bad byte")
     bad = git(root, "rev-parse", "HEAD").strip()
     git(root, "tag", "-a", "v2026.11", "-m", "by hand")

@@ -18,7 +18,11 @@ NOTE = "registry_note"
 
 
 def _ids(cell: str) -> list[str]:
-    return [part.strip().upper() for part in cell.split(";") if part.strip()]
+    """The well-formed registry ids of a cell, as written (a malformed one is its own problem, reported by the
+    registries' format rule, not here as well)."""
+    from .watch.registries import registry_of
+
+    return [part.strip() for part in cell.split(";") if part.strip() and registry_of(part.strip()) is not None]
 
 
 def _names(note: str, study_id: str) -> bool:

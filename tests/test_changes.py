@@ -191,7 +191,7 @@ def test_the_first_version_is_compared_with_the_review_and_later_ones_with_the_v
     (project / "data" / "trials.csv").write_text(TRIALS.replace("31,50", "32,50")
                                                  + "t3,update,B7-H3 BATs,pancreatic cancer,,20,roe2026new\n")
     commit_all(project, "A correction")
-    release(project, "2026.12", "2026-12-15")
+    release(project, "2026.12", "2026-12-01")
     entries, _ = timeline.timeline()
     assert not entries[0].baseline and texts(entries[0].changes) == [
         "Corrected: Median overall survival of HER2 BATs in breast cancer 31 → 32 months (source: Lum et al. 2015)"]
@@ -221,7 +221,7 @@ def test_a_version_without_its_tag_is_found_in_the_history_of_versions_yml(proje
     released = git(project, "rev-parse", "HEAD").strip()
     (project / "data" / "trials.csv").write_text(TRIALS.replace("31,50", "32,50"))
     commit_all(project, "Correct t1")
-    release(project, "2026.12", "2026-12-15")
+    release(project, "2026.12", "2026-12-01")
     git(project, "tag", "-d", "v2026.11")
     assert versions.release_commit("2026.11") == released, "the commit that added the version's entry"
     entries, _ = timeline.timeline()

@@ -122,5 +122,5 @@ def test_a_record_dated_before_the_review_cannot_be_since_it(book):
     header = table[0]
     table[line - 1][header.index("date_published")] = "2024-06 (before the review)"
     write_rows(updates, table)
-    problems = [p for p in run_checks() if p.file == "data/updates.csv" and p.field == "provenance"]
+    problems = [p for p in run_checks() if p.file == "data/updates.csv" and p.field == "date_published"]
     assert len(problems) == 1 and problems[0].line == line and "not_in_review" in problems[0].fix

@@ -40,12 +40,12 @@ def append(root, file, **cells) -> int:
 
 
 def add_record(root, record_id="pmid41000001", **cells) -> int:
-    return append(root, LOG, **{"record_id": record_id, "sources": "pubmed", "date_found": "2026-12-07",
+    return append(root, LOG, **{"record_id": record_id, "sources": "pubmed", "date_found": "2026-11-07",
                                 "title": "A candidate", **cells})
 
 
 def decide(root, record_id="pmid41000001", stage="title_abstract", reviewer="ab", decision="include",
-           role="independent", date="2026-12-08", **cells) -> int:
+           role="independent", date="2026-11-08", **cells) -> int:
     return append(root, DECISIONS, record_id=record_id, stage=stage, reviewer=reviewer, role=role,
                   decision=decision, date=date, **cells)
 
@@ -80,7 +80,7 @@ def test_the_migration_kept_every_decision_of_the_old_log(book):
 
 def test_two_agreeing_reviewers_at_both_stages_include_a_record(log_book):
     add_record(log_book, evidence_table="updates", evidence_id="U03")
-    for stage, day in (("title_abstract", "2026-12-08"), ("full_text", "2026-12-10")):
+    for stage, day in (("title_abstract", "2026-11-08"), ("full_text", "2026-11-10")):
         decide(log_book, stage=stage, reviewer="ab", date=day)
         decide(log_book, stage=stage, reviewer="cd", date=day)
     assert problems_in(LOG, DECISIONS) == []
@@ -90,7 +90,7 @@ def test_a_disagreement_resolved_by_a_third_reviewer_passes(log_book):
     add_record(log_book)
     decide(log_book, reviewer="ab", decision="include")
     decide(log_book, reviewer="cd", decision="exclude", reason="off_topic")
-    decide(log_book, reviewer="ef", decision="exclude", reason="off_topic", role="resolution", date="2026-12-09")
+    decide(log_book, reviewer="ef", decision="exclude", reason="off_topic", role="resolution", date="2026-11-09")
     assert problems_in(LOG, DECISIONS) == []
 
 
@@ -115,10 +115,10 @@ INCLUDED = [(who, {"stage": stage}) for stage in ("title_abstract", "full_text")
     ([("record", {}), ("ab", {"decision": "exclude", "reason": "not_retrieved"})], DECISIONS, "reason",
      "is not one of the title and abstract stage"),
     ([("record", {}), ("ab", {"reason": "off_topic"})], DECISIONS, "reason", "gives a reason for exclusion"),
-    ([("record", {}), ("ab", {"date": "2026-12-01"})], DECISIONS, "date", "before it was found"),
+    ([("record", {}), ("ab", {"date": "2026-11-01"})], DECISIONS, "date", "before it was found"),
     # The workflow.
     ([("record", {}), ("ab", {"stage": "full_text"})], DECISIONS, "stage", "not included on title and abstract"),
-    ([("record", {}), ("ab", {}), ("cd", {}), ("ef", {"stage": "full_text", "date": "2026-12-07"})], DECISIONS,
+    ([("record", {}), ("ab", {}), ("cd", {}), ("ef", {"stage": "full_text", "date": "2026-11-07"})], DECISIONS,
      "date", "before it was included on title and abstract"),
     ([("record", {}), ("ab", {}), ("cd", {"decision": "exclude", "reason": "off_topic"})], DECISIONS, "decision",
      "disagree on record 'pmid41000001' at title and abstract, and nobody has resolved it"),
@@ -143,7 +143,7 @@ def test_the_resolver_is_a_third_reviewer(log_book):
     add_record(log_book)
     decide(log_book, reviewer="ab", decision="include")
     decide(log_book, reviewer="cd", decision="exclude", reason="off_topic")
-    line = decide(log_book, reviewer="ab", role="resolution", date="2026-12-09")
+    line = decide(log_book, reviewer="ab", role="resolution", date="2026-11-09")
     problems = problems_in(DECISIONS)
     assert [(p.line, p.field) for p in problems if p.field == "reviewer"] == [(line, "reviewer")], problems
 
@@ -163,7 +163,7 @@ def test_the_schema_rejects_unknown_values(log_book, cells, field):
 
 def test_an_abstract_for_a_record_the_log_lacks_is_a_problem(log_book):
     line = append(log_book, "data/abstracts.csv", record_id="pmid99999999", kind="PubMed abstract", text="x",
-                  date_fetched="2026-12-07")
+                  date_fetched="2026-11-07")
     assert any(p.line == line and p.field == "record_id" for p in problems_in("data/abstracts.csv"))
 
 
@@ -181,12 +181,12 @@ def test_an_included_record_without_its_evidence_row_warns_after_four_weeks(log_
 
     add_record(log_book)
     for stage in ("title_abstract", "full_text"):
-        decide(log_book, stage=stage, reviewer="ab", date="2026-12-08")
-        decide(log_book, stage=stage, reviewer="cd", date="2026-12-08")
+        decide(log_book, stage=stage, reviewer="ab", date="2026-11-08")
+        decide(log_book, stage=stage, reviewer="cd", date="2026-11-08")
     assert problems_in(LOG, DECISIONS) == [], "waiting for its evidence row is not an error"
-    assert [w["record_id"] for w in overdue(dt.date(2026, 12, 20))] == ["pmid41000001"]
-    assert warnings(dt.date(2027, 1, 5)) == [], "28 days: still within four weeks"
-    late = warnings(dt.date(2027, 1, 6))
+    assert [w["record_id"] for w in overdue(dt.date(2026, 11, 20))] == ["pmid41000001"]
+    assert warnings(dt.date(2026, 12, 6)) == [], "28 days: still within four weeks"
+    late = warnings(dt.date(2026, 12, 7))
     assert len(late) == 1 and "pmid41000001" in late[0] and "29 days" in late[0]
 
 
@@ -216,7 +216,7 @@ def test_a_weekly_batch_of_two_hundred_goes_through_both_stages(log_book):
     plan = {"ta_excluded": 0, "sought": 0, "not_retrieved": 0, "ft_excluded": 0, "included": 0, "conflicts": 0}
     reasons_ta, reasons_ft = ["off_topic", "not_primary_evidence", "wrong_population"], ["wrong_outcomes", "no_results_yet"]
 
-    def row(record, stage, reviewer, decision, reason="", role="independent", date="2026-12-08"):
+    def row(record, stage, reviewer, decision, reason="", role="independent", date="2026-11-08"):
         cells = {"record_id": record, "stage": stage, "reviewer": reviewer, "role": role, "decision": decision,
                  "reason": reason, "date": date}
         decisions.append([cells.get(c, "") for c in decisions[0]])
@@ -239,14 +239,14 @@ def test_a_weekly_batch_of_two_hundred_goes_through_both_stages(log_book):
 
     for number in range(200):
         record = f"pmid{42000000 + number}"
-        log.append([{"record_id": record, "sources": "pubmed", "date_found": "2026-12-07", "title": f"Candidate {number}",
+        log.append([{"record_id": record, "sources": "pubmed", "date_found": "2026-11-07", "title": f"Candidate {number}",
                      "pmid": str(42000000 + number)}.get(c, "") for c in log[0]])
-        kept, _ = stage(record, "title_abstract", 0.2, reasons_ta, "2026-12-08")
+        kept, _ = stage(record, "title_abstract", 0.2, reasons_ta, "2026-11-08")
         if not kept:
             plan["ta_excluded"] += 1
             continue
         plan["sought"] += 1
-        kept, reason = stage(record, "full_text", 0.5, reasons_ft, "2026-12-15")
+        kept, reason = stage(record, "full_text", 0.5, reasons_ft, "2026-11-15")
         if kept:
             plan["included"] += 1
         elif reason == "not_retrieved":
@@ -274,7 +274,7 @@ def test_a_weekly_batch_of_two_hundred_goes_through_both_stages(log_book):
 
 
 @pytest.mark.parametrize("registry_id, ok", [
-    ("NCT04074746", True), ("ChiCTR2000012345", True), ("ChiCTR-IIR-17012345", True), ("ISRCTN12345678", True),
+    ("NCT09999998", True), ("ChiCTR2000012345", True), ("ChiCTR-IIR-17012345", True), ("ISRCTN12345678", True),
     ("2023-500123-45-00", True), ("2015-001234-56", True), ("U1111-1234-5678", True),
     ("NCT0407474", False), ("ChiCTR12", False), ("CTRI/2020/01/022636", False), ("isrctn12345678", False),
 ])

@@ -48,8 +48,10 @@ def test_living_mode_notices_and_footer_dates_follow_the_watch(tmp_path, monkeyp
     living = page(root, "living-mode")
     svg = living.find("svg", class_="reviewkit-prisma")
     assert svg["role"] == "img" and svg.find("title") and svg.find("desc")
-    with (root / "data" / "screening_log.csv").open(encoding="utf-8") as handle:
-        included = sum(row["decision"] == "included" for row in csv.DictReader(handle))
+    with (root / "data" / "screening_decisions.csv").open(encoding="utf-8") as handle:
+        full_text = [row for row in csv.DictReader(handle) if row["stage"] == "full_text"]
+    excluded = {row["record_id"] for row in full_text if row["role"] == "resolution" and row["decision"] == "exclude"}
+    included = len({row["record_id"] for row in full_text if row["decision"] == "include"} - excluded)
     assert f"New records included: {included}" in living.find("details").get_text()
     assert "surveillance/search-strategy.yml" not in living.find("dl", class_="reviewkit-strategy").get_text()
     assert "armed[tiab]" in living.find("dl", class_="reviewkit-strategy").get_text(), "the query, read from the file"

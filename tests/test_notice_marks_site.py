@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -25,7 +26,8 @@ def test_every_citation_of_a_flagged_work_carries_its_notice(site):
             continue  # the bibliography itself
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         for link in soup.select('a[href*="#cite-"]'):
-            key = link["href"].rpartition("#cite-")[2]
+            # The references page's entry ids: cite-<which of its bibliographies>-<key> (reviewkit.citations).
+            key = re.sub(r"^[0-9]+-", "", link["href"].rpartition("#cite-")[2])
             if key not in keys:
                 continue
             # One citation may be two links ("Nieto et al. (2025)"): the mark follows the last of them.

@@ -67,3 +67,22 @@ def git_init(root: Path, message: str = "Initial state") -> None:
 def commit_all(root: Path, message: str) -> None:
     git(root, "add", "-A")
     git(root, "commit", "--quiet", "--allow-empty", "-m", message)
+
+
+def add_registry_id(root, study_row: int, registry_id: str):
+    """Give a study of the copy a registry id, adding a `registry_ids` column where the schema lacks one."""
+    import json
+
+    package = json.loads((root / "data" / "datapackage.json").read_text())
+    resource = next(r for r in package["resources"] if r["name"] == "clinical_studies")
+    if not any(f["name"] == "registry_ids" for f in resource["schema"]["fields"]):
+        resource["schema"]["fields"].append({"name": "registry_ids", "type": "string"})
+        (root / "data" / "datapackage.json").write_text(json.dumps(package, indent=2))
+    path = root / "data" / "clinical_studies.csv"
+    table = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    if "registry_ids" not in table[0]:
+        table = [row + ([""] if n else ["registry_ids"]) for n, row in enumerate(table)]
+    table[study_row][table[0].index("registry_ids")] = registry_id
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(table)
+    path.write_text(out.getvalue(), encoding="utf-8")

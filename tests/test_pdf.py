@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from conftest import BUILD
 from reviewkit.toc import toc_files
-from test_browser import chromium_path
+from browser_support import chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from helpers import read_rows, write_rows
+from helpers import add_registry_id, read_rows, write_rows
 from reviewkit.check import run_checks
 
 LOG = "data/screening_log.csv"
@@ -279,7 +279,6 @@ def test_a_weekly_batch_of_two_hundred_goes_through_both_stages(log_book):
     ("NCT0407474", False), ("ChiCTR12", False), ("CTRI/2020/01/022636", False), ("isrctn12345678", False),
 ])
 def test_each_registry_id_is_validated_by_its_registrys_format(book, registry_id, ok):
-    from test_watch import add_registry_id
 
     add_registry_id(book, 1, registry_id)
     problems = [p for p in run_checks() if p.field == "registry_ids"]

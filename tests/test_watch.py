@@ -11,6 +11,7 @@ import pytest
 
 import watch_server
 from conftest import snapshot
+from helpers import add_registry_id
 from reviewkit import cli
 from reviewkit.watch import europepmc, http, pubmed
 
@@ -129,25 +130,6 @@ def test_crossref_notices_reach_the_notices_table(watch):
     retraction = notices["10.9999/retraction.2027.001"]
     assert (retraction["reference"], retraction["kind"], retraction["published"]) == (other.key, "retraction", "2027-01")
     assert f"! {other.key}: retraction" in out
-
-
-def add_registry_id(root, study_row: int, registry_id: str):
-    """Give a study of the copy a registry id, adding a `registry_ids` column where the schema lacks one."""
-    import json
-
-    package = json.loads((root / "data" / "datapackage.json").read_text())
-    resource = next(r for r in package["resources"] if r["name"] == "clinical_studies")
-    if not any(f["name"] == "registry_ids" for f in resource["schema"]["fields"]):
-        resource["schema"]["fields"].append({"name": "registry_ids", "type": "string"})
-        (root / "data" / "datapackage.json").write_text(json.dumps(package, indent=2))
-    path = root / "data" / "clinical_studies.csv"
-    table = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    if "registry_ids" not in table[0]:
-        table = [row + ([""] if n else ["registry_ids"]) for n, row in enumerate(table)]
-    table[study_row][table[0].index("registry_ids")] = registry_id
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(table)
-    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 def test_registry_status_of_every_registry_id_is_refreshed(watch):

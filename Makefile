@@ -38,7 +38,7 @@ check: $(STAMP)
 	$(BIN)/reviewkit check
 
 # The check, then the evidence's history (What changed, versions), are read first. `reviewkit build` checks again,
-# builds in _build/.staging with warnings as errors (-W -n --keep-going, fixed in reviewkit/publish.py so no
+# builds in _build/.staging with warnings as errors (-W -n --keep-going, fixed in reviewkit/publish/__init__.py so no
 # variable can drop them) and publishes to _build/html only when the build succeeded.
 book: $(STAMP)
 	$(BIN)/reviewkit check
@@ -62,7 +62,7 @@ unit: $(STAMP)
 # derives from _config.yml (`jupyter-book config sphinx` writes it to conf.py, which git ignores), into a
 # preview of its own (_build/serve: its pages, environment and execution cache), so it never touches the site
 # `make book` published in _build/html and switching between the two rebuilds nothing. Restart it after editing _config.yml. -D reviewkit_live_reload lets the pages' Content-Security-Policy
-# allow the one reload script sphinx-autobuild adds (reviewkit/csp.py). -D reviewkit_pdf=0: the preview prints
+# allow the one reload script sphinx-autobuild adds (reviewkit/sphinx/security/csp.py). -D reviewkit_pdf=0: the preview prints
 # no PDF edition on every save (its pages leave out the PDF link); `make book` prints it.
 SERVE_IGNORE := _build .git .venv .pytest_cache tests benchmarks conf.py
 serve: $(STAMP)

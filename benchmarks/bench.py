@@ -119,7 +119,7 @@ def edit_one_cell(root: Path) -> str:
 
 def edit_prose(root: Path) -> str:
     """Append a sentence to the first chapter of _toc.yml that has code cells (its code is unchanged)."""
-    from reviewkit.chapters import all_chapters
+    from reviewkit.model.chapters import all_chapters
 
     chapter = next(c for c in all_chapters(root) if c.has_code_cells)
     chapter.path.write_text(chapter.text + PROSE_EDIT, encoding="utf-8")

@@ -6,11 +6,11 @@ import argparse
 import sys
 import time
 
-from .problems import CheckFailed
+from reviewkit.model.problems import CheckFailed
 
 
 def _check(_args) -> int:
-    from .check import partial_build_configured, run_checks
+    from reviewkit.checks.run import partial_build_configured, run_checks
 
     started = time.perf_counter()
     problems = run_checks(complete_book=not partial_build_configured())
@@ -21,7 +21,7 @@ def _check(_args) -> int:
         print(f"\nmake check: FAILED ({len(problems)} {noun}, {elapsed:.1f} s). Nothing was built.", file=sys.stderr)
         return 1
     print(f"make check: data, schema, references and citations OK ({elapsed:.1f} s)")
-    from .watch.screening_check import warnings
+    from reviewkit.screening.check import warnings
 
     for warning in warnings():
         print(f"warning: {warning}")
@@ -29,27 +29,27 @@ def _check(_args) -> int:
 
 
 def _build(_args) -> int:
-    from .check import partial_build_configured
-    from .publish import build
+    from reviewkit.checks.run import partial_build_configured
+    from reviewkit.publish import build
 
     return build(complete_book=not partial_build_configured())
 
 
 def _linkcheck(args) -> int:
-    from .linkcheck import main as linkcheck_main
+    from reviewkit.sphinx.linkcheck import main as linkcheck_main
 
     return linkcheck_main(args.extra)
 
 
 def _watch(args) -> int:
-    from .watch.cli import main as watch_main
+    from reviewkit.watch.cli import main as watch_main
 
     return watch_main(args)
 
 
 def _history(_args) -> int:
-    from .history import HistoryError
-    from .timeline import timeline
+    from reviewkit.history.git import HistoryError
+    from reviewkit.history.timeline import timeline
 
     started = time.perf_counter()
     try:
@@ -71,8 +71,8 @@ def _ask(value: str | None, prompt: str) -> str:
 
 
 def _release(args) -> int:
-    from .release import ReleaseRefused, release
-    from .versions import CLASSIFICATIONS
+    from reviewkit.history.release import ReleaseRefused, release
+    from reviewkit.history.versions import CLASSIFICATIONS
 
     version = _ask(args.version, "Version (calendar version YYYY.MM, e.g. 2026.12): ")
     if not args.classification and sys.stdin.isatty():
@@ -91,7 +91,7 @@ def _release(args) -> int:
 
 
 def _site(args) -> int:
-    from .site import main as site_main
+    from reviewkit.history.site import main as site_main
 
     return site_main(args.latest, args.versions_dir, args.out, args.build_missing)
 
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     watch.add_argument("--today", help="the date of the search (YYYY-MM-DD; default: today, UTC)")
     watch.add_argument("--dry-run", action="store_true", help="search and report, but write nothing")
     watch.set_defaults(run=_watch)
-    from .watch.screen_cli import add_commands as add_screen_commands
+    from reviewkit.screening.cli import add_commands as add_screen_commands
 
     add_screen_commands(commands)
     commands.add_parser("history", help="read the evidence at every version (as What changed will)").set_defaults(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from helpers import git_init, set_cell
-from reviewkit import paths
+from reviewkit.model import paths
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"

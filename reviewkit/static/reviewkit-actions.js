@@ -1,5 +1,5 @@
 /* The theme's print and full-screen buttons, wired from a file of the site: the Content-Security-Policy
-   allows no inline event handler (see reviewkit/csp.py). */
+   allows no inline event handler (see reviewkit/sphinx/security/csp.py). */
 (function () {
   "use strict";
   var ACTIONS = {

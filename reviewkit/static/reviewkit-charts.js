@@ -6,7 +6,7 @@
     // Export stays; "view source" and "open in editor" would send readers to third-party hosts.
     actions: { export: true, source: false, compiled: false, editor: false },
     // Vega-Embed then evaluates expressions with Vega's interpreter instead of compiling them with
-    // new Function(): the pages' Content-Security-Policy allows no 'unsafe-eval' (see reviewkit/csp.py).
+    // new Function(): the pages' Content-Security-Policy allows no 'unsafe-eval' (see reviewkit/sphinx/security/csp.py).
     ast: true,
   };
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import sys
 
-from ..problems import CheckFailed
-from .http import SourceError
-from .strategy import StrategyError
+from reviewkit.model.problems import CheckFailed
+from reviewkit.watch.http import SourceError
+from reviewkit.watch.strategy import StrategyError
 
 
 def _today(value: str | None) -> dt.date:
@@ -20,9 +20,9 @@ def _today(value: str | None) -> dt.date:
 
 
 def main(args) -> int:
-    from .run import run
+    from reviewkit.watch.run import run
 
-    from .run import ConfigError
+    from reviewkit.watch.run import ConfigError
 
     today = _today(args.today)
     try:

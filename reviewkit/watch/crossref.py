@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from . import http
-from .http import SourceError
-from .records import norm_doi
+from reviewkit.watch import http
+from reviewkit.watch.http import SourceError
+from reviewkit.watch.records import norm_doi
 
 SOURCE = "crossref"
 KINDS = {

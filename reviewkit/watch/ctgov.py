@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from . import http
-from .http import SourceError
-from .records import Record, norm_nct
+from reviewkit.watch import http
+from reviewkit.watch.http import SourceError
+from reviewkit.watch.records import Record, norm_nct
 
 SOURCE = "ctgov"
 PAGE = 100

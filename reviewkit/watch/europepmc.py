@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from . import http
-from .http import SourceError
-from .records import Record
+from reviewkit.watch import http
+from reviewkit.watch.http import SourceError
+from reviewkit.watch.records import Record
 
 SOURCE = "europepmc"
 PAGE = 100

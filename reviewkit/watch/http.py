@@ -17,7 +17,7 @@ from requests.adapters import HTTPAdapter
 from urllib3 import exceptions as urllib3_errors
 from urllib3.util.retry import Retry
 
-from .. import __version__
+from reviewkit import __version__
 
 CONNECT_TIMEOUT = 10  # seconds
 READ_TIMEOUT = 30

@@ -20,9 +20,9 @@ from urllib.error import HTTPError, URLError
 
 from Bio import Entrez
 
-from . import http
-from .http import SourceError
-from .records import Record, author_list
+from reviewkit.watch import http
+from reviewkit.watch.http import SourceError
+from reviewkit.watch.records import Record, author_list
 
 SOURCE = "pubmed"
 ENTREZ_BASE = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 
-from .. import hygiene
+from reviewkit.model import hygiene
 
 SOURCE_ORDER = ("sweep", "pubmed", "europepmc", "ctgov")
 NCT_PATTERN = re.compile(r"^NCT\d{8}$")
@@ -76,7 +76,7 @@ class Record:
 
     def __post_init__(self) -> None:
         # Fetched text goes into data/ cells: no markup (the pages would show it escaped, as literal tags), and
-        # no invisible or direction-changing characters (reviewkit.hygiene).
+        # no invisible or direction-changing characters (reviewkit.model.hygiene).
         for name in ("title", "authors", "journal", "year", "doi", "pmid", "nct_id", "other_id"):
             value = getattr(self, name)
             if isinstance(value, str):

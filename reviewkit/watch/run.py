@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .. import bibliography, paths, schema
-from . import crossref, ctgov, europepmc, http, pubmed, registries, strategy, tables
-from .records import Record, new_candidates, norm_doi, norm_nct, norm_pmid
+from reviewkit.model import bibliography, paths, schema
+from reviewkit.watch import crossref, ctgov, europepmc, http, pubmed, strategy, tables
+from reviewkit.model import registries
+from reviewkit.watch.records import Record, new_candidates, norm_doi, norm_nct, norm_pmid
 
 LOG, SEARCHES, NOTICES, REGISTRY = "screening_log", "searches", "notices", "registry_status"
 ABSTRACTS, COVERAGE = "abstracts", "watch_coverage"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from .. import paths
-from ..problems import Problem
+from reviewkit.model import paths
+from reviewkit.model.problems import Problem
 
 STRATEGY_FILE = "surveillance/search-strategy.yml"
 SEARCH_SOURCES = ("pubmed", "europepmc", "ctgov")

@@ -8,7 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .. import records, schema
+from reviewkit.model import records, schema
 
 
 def read(name: str) -> tuple[list[str], list[dict]]:

@@ -1,0 +1,207 @@
+"""Reading the evidence (data package and bibliography) at a git revision or in the working tree.
+
+"What changed" compares the evidence at each released version (the tree of its release commit,
+reviewkit.history.versions.release_commit) and in the working tree. Only those states are read, never the commits between them: a bad intermediate commit that a
+later commit fixed cannot break the page. What is read must be readable: an unreadable state (not a git
+checkout, a version no commit released, a file that is not UTF-8, JSON or CSV that does not parse) raises HistoryError
+naming the commit and the file, and the build stops. There is no "history not available" fallback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import bibtexparser
+
+from reviewkit.model import paths
+
+DATAPACKAGE = "data/datapackage.json"
+BIBLIOGRAPHY = "references.bib"
+REFERENCES_RESOURCE = "references"  # injected from references.bib, not a file (see reviewkit.model.schema)
+
+
+class HistoryError(Exception):
+    """The history of the evidence cannot be read; the message names the commit and the file and says how to fix it."""
+
+
+def git(*args: str, binary: bool = False, check: bool = True):
+    try:
+        result = subprocess.run(["git", *args], cwd=paths.root(), capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as error:
+        raise HistoryError(f"cannot run git ({error}). Fix: install git; the book's history is read from it.") from error
+    if check and result.returncode != 0:
+        raise HistoryError(f"git {' '.join(args)} failed: {result.stderr.decode(errors='replace').strip()}")
+    return result if not check else (result.stdout if binary else result.stdout.decode("utf-8", "replace"))
+
+
+def require_checkout() -> None:
+    result = git("rev-parse", "--show-toplevel", check=False)
+    top = result.stdout.decode().strip() if result.returncode == 0 else ""
+    has_commit = git("rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0
+    if not top or Path(top).resolve() != paths.root().resolve() or not has_commit:
+        raise HistoryError(
+            f"{paths.root()} is not a git checkout with at least one commit, so the history of the evidence "
+            "(versions, What changed) cannot be read. Fix: build from a git clone of the repository "
+            "(its history: not a shallow clone), not from an archive or a copy without .git.")
+
+
+def head() -> str:
+    require_checkout()
+    return git("rev-parse", "HEAD").strip()
+
+
+def tag_commit(version: str) -> str | None:
+    """The commit of the release tag ``v<version>``, or None when this repository has no such tag (a clone made
+    with ``--no-tags``: reviewkit.history.versions.release_commit then finds the release in the history of versions.yml)."""
+    require_checkout()
+    result = git("rev-parse", "--verify", "--quiet", f"refs/tags/v{version}^{{commit}}", check=False)
+    return result.stdout.decode().strip() if result.returncode == 0 else None
+
+
+def file_at(commit: str, path: str) -> bytes | None:
+    """The content of ``path`` in the tree of ``commit`` (None: no such file there)."""
+    result = git("show", f"{commit}:{path}", binary=True, check=False)
+    return result.stdout if result.returncode == 0 else None
+
+
+def commits_changing(path: str, text: str) -> list[str]:
+    """Commits, oldest first, that change how often ``text`` occurs in ``path`` (git's pickaxe, ``-S``)."""
+    return git("log", "--format=%H", "--reverse", "-S", text, "--", path).split()
+
+
+def has_uncommitted_changes() -> bool:
+    """Tracked files differ from HEAD (untracked and ignored files, such as _build/, do not count)."""
+    return bool(git("status", "--porcelain", "--untracked-files=no").strip())
+
+
+# ---------------------------------------------------------------- snapshots of the evidence
+@dataclass
+class Table:
+    resource: dict
+    key_fields: tuple[str, ...]
+    rows: dict[tuple[str, ...], dict[str, str]]  # primary key -> {field: cell text}, in file order
+
+    @property
+    def fields(self) -> list[dict]:
+        return self.resource.get("schema", {}).get("fields", [])
+
+    def field(self, name: str) -> dict | None:
+        return next((f for f in self.fields if f.get("name") == name), None)
+
+
+@dataclass
+class Snapshot:
+    where: str                       # e.g. "v2026.12 (commit 1a2b3c4)" or "the working tree"
+    descriptor: dict
+    tables: dict[str, Table]         # resource name -> table
+    references: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> {field: value}
+
+
+def _decode(raw: bytes, path: str, where: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise HistoryError(f"{where}: {path} is not UTF-8 (byte 0x{raw[error.start]:02x} on line {line}), so the "
+                           f"evidence at that state cannot be read. Fix: save {path} as UTF-8 and commit it.") from error
+
+
+def parse_csv(text: str, path: str, where: str, resource: dict) -> Table:
+    schema = resource.get("schema", {})
+    key = schema.get("primaryKey") or [schema.get("fields", [{}])[0].get("name")]
+    key_fields = tuple([key] if isinstance(key, str) else key)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if not header:
+            raise HistoryError(f"{where}: {path} is empty. Fix: restore its header row and commit it.")
+        missing = [k for k in key_fields if k not in header]
+        if missing:
+            raise HistoryError(f"{where}: {path} has no column {', '.join(missing)}, its primary key in "
+                               f"{DATAPACKAGE}. Fix: restore the column or correct the schema, and commit.")
+        rows: dict[tuple[str, ...], dict[str, str]] = {}
+        for cells in reader:
+            line = reader.line_num
+            if not cells:
+                continue
+            if len(cells) != len(header):
+                raise HistoryError(f"{where}: {path} line {line} has {len(cells)} cells but the header has "
+                                   f"{len(header)}. Fix: correct the row (an unquoted comma?) and commit.")
+            row = dict(zip(header, cells))
+            row_key = tuple(row[k] for k in key_fields)
+            if row_key in rows:
+                raise HistoryError(f"{where}: {path} line {line} repeats the key {'/'.join(row_key)}. "
+                                   "Fix: give each row its own id and commit.")
+            rows[row_key] = row
+    except csv.Error as error:
+        raise HistoryError(f"{where}: {path} line {reader.line_num} is not valid CSV ({error}). "
+                           "Fix: correct the quoting and commit.") from error
+    return Table(resource, key_fields, rows)
+
+
+@cache
+def _parse_bib(text: str, path: str, where: str) -> dict[str, dict[str, str]]:
+    library = bibtexparser.parse_string(text)
+    if library.failed_blocks:
+        block = library.failed_blocks[0]
+        raise HistoryError(f"{where}: {path} line {block.start_line + 1} cannot be parsed as BibTeX. "
+                           "Fix: correct the entry (make check names the problem) and commit.")
+    entries = {}
+    for entry in library.entries:
+        fields = {f.key.lower(): " ".join(str(f.value).split()) for f in entry.fields}
+        fields["ENTRYTYPE"] = entry.entry_type.lower()
+        entries[entry.key] = fields
+    return entries
+
+
+def _snapshot(read, where: str) -> Snapshot:
+    """A snapshot from ``read(path) -> bytes | None`` (None: the file does not exist in that state)."""
+    raw = read(DATAPACKAGE)
+    if raw is None:
+        raise HistoryError(f"{where}: {DATAPACKAGE} does not exist, so the data at that state cannot be read. "
+                           "Fix: restore it and commit.")
+    try:
+        descriptor = json.loads(_decode(raw, DATAPACKAGE, where))
+    except json.JSONDecodeError as error:
+        raise HistoryError(f"{where}: {DATAPACKAGE} line {error.lineno} is not valid JSON ({error.msg}). "
+                           "Fix: correct it and commit.") from error
+    tables = {}
+    for resource in descriptor.get("resources", []):
+        if resource.get("name") == REFERENCES_RESOURCE or "path" not in resource:
+            continue
+        path = f"data/{resource['path']}"
+        content = read(path)
+        if content is None:
+            raise HistoryError(f"{where}: {DATAPACKAGE} describes {path}, which does not exist. "
+                               "Fix: add the file or remove its resource, and commit.")
+        tables[resource["name"]] = parse_csv(_decode(content, path, where), path, where, resource)
+    bib = read(BIBLIOGRAPHY)
+    references = _parse_bib(_decode(bib, BIBLIOGRAPHY, where), BIBLIOGRAPHY, where) if bib is not None else {}
+    return Snapshot(where, descriptor, tables, references)
+
+
+def at_commit(commit: str, label: str) -> Snapshot:
+    """The evidence in the tree of ``commit`` (``label`` names it for readers of error messages)."""
+    where = f"{label} (commit {commit[:10]})"
+
+    return _snapshot(lambda path: file_at(commit, path), where)
+
+
+def in_working_tree() -> Snapshot:
+    """The evidence as the build sees it: the files on disk (HEAD plus any uncommitted changes)."""
+    commit = head()
+    dirty = has_uncommitted_changes()
+    where = (f"the working tree (commit {commit[:10]} with uncommitted changes)" if dirty
+             else f"commit {commit[:10]} (HEAD)")
+
+    def read(path: str) -> bytes | None:
+        file = paths.root() / path
+        return file.read_bytes() if file.is_file() else None
+
+    return _snapshot(read, where)

@@ -1,0 +1,36 @@
+"""Anchors of the places the book shows a row of the data, so that "What changed" can link to them.
+
+Tables give each row's ``<tr>`` the id ``row_anchor(table, key)``; source-check boxes and update boxes carry
+it too. reviewkit.sphinx.changelog collects these ids from every page and links each change to its row.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+# Anchors already written by this kernel: one chapter executes in one kernel, so each anchor appears once
+# per page even when a row is shown in two tables ("What changed" links to the first).
+_written: set[str] = set()
+
+
+def row_anchor(table: str, key: tuple[str, ...]) -> str:
+    """The id of the place a row of ``table`` (a data package resource) with primary key ``key`` is shown."""
+    return "row-" + re.sub(r"[^a-z0-9]+", "-", f"{table}--{'--'.join(key)}".lower()).strip("-")
+
+
+def key_fields(resource: dict) -> list[str]:
+    key = resource.get("schema", {}).get("primaryKey") or []
+    return [key] if isinstance(key, str) else list(key)
+
+
+def row_id_attribute(table: str, fields: list[str], row) -> str:
+    """` id="row-…"` for a table row (a pandas Series), or "" when its key is unknown or already on the page."""
+    values = [row.get(name) for name in fields]
+    if not fields or any(value is None or str(value) in ("", "<NA>", "nan", "NaT") for value in values):
+        return ""
+    anchor = row_anchor(table, tuple(str(value) for value in values))
+    if anchor in _written:
+        return ""
+    _written.add(anchor)
+    return f' id="{html.escape(anchor)}"'

@@ -1,0 +1,57 @@
+"""Work done once per version of a built page (or of any content: the checks' inputs, reviewkit.checks.memo).
+
+Sphinx rewrites only the pages whose sources changed, but the steps that run after it (securing each page,
+policing it, collecting it for the PDF edition) read the finished site. Each keeps a memo beside the site:
+the sha256 of every page it handled (as it left it) with what it derived from it, so a page whose bytes are
+those it last handled is not read again. Any other change to a page, by Sphinx or by hand, changes its
+bytes, so it is handled again. A memo whose ``salt`` (the settings the step depends on) differs is ignored.
+A memo that cannot be written (a read-only checkout) only means the work is done again next time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+
+def digest(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+class PageMemo:
+    def __init__(self, path: Path, salt: str = "") -> None:
+        self.path, self.salt = path, salt
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            saved = {}
+        valid = isinstance(saved, dict) and saved.get("salt") == salt and isinstance(saved.get("pages"), dict)
+        self._saved: dict[str, dict] = saved["pages"] if valid else {}
+        self._kept: dict[str, dict] = {}
+
+    def get(self, key: str, data: bytes | str):
+        """What was recorded for ``key`` when its content was ``data`` (the value, or None)."""
+        entry = self._saved.get(key)
+        if isinstance(entry, dict) and entry.get("sha256") == digest(data):
+            self._kept[key] = entry
+            return entry.get("value", True)
+        return None
+
+    def put(self, key: str, data: bytes | str, value=True) -> None:
+        self._kept[key] = {"sha256": digest(data), "value": value}
+
+    def recorded(self) -> set[str]:
+        """The keys the memo held when it was read."""
+        return set(self._saved)
+
+    def save(self) -> None:
+        """Keep only the pages handled or confirmed in this run; written atomically."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps({"salt": self.salt, "pages": self._kept}, sort_keys=True), encoding="utf-8")
+            partial.replace(self.path)
+        except OSError:
+            pass

@@ -1,0 +1,180 @@
+"""Evidence since the review on the page: ``{evidence-update}`` boxes beside the statements they change,
+and the ``{since-review}`` summary of the landing page, both rendered from data/updates.csv at build time.
+
+An update box is marked as newer than the review (its provenance, the date the book added it), names its
+source and the kind of source (a company announcement is not peer-reviewed), what was read and how
+confident the sweep is, and quotes the figures exactly as the record states them.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.util.docutils import SphinxDirective
+
+from reviewkit.book import evidence
+from reviewkit.model import records, schema
+from reviewkit.model.problems import Problem
+
+TABLE = "updates"
+# Landing-page groups, in order: each lists the records of these provenances.
+GROUPS = (("update",), ("not_in_review",), ("correction",))
+GROUP_INTROS = {
+    "update": "Published after the review was received (2025-05-10).",
+    "not_in_review": "Published before the review was received, but not included in it: evidence the review "
+                     "did not have or did not cite, not evidence that came after it.",
+    "correction": "Primary sources that contradict a statement of the review, shown beside it.",
+}
+
+
+def anchor(update_id: str) -> str:
+    return f"update-{update_id.lower()}"
+
+
+def update_rows() -> dict[str, tuple[int, dict]]:
+    """update_id -> (line in data/updates.csv, row), read as text (no kernel or validation needed)."""
+    if TABLE not in {resource["name"] for resource in schema.resources()}:
+        return {}
+    return {row["update_id"]: (line, row) for line, row in records.rows(TABLE)}
+
+
+def data_references() -> set[str]:
+    """BibTeX keys that data rows cite in a `reference` column (rendered as citations on the pages)."""
+    return set(records.column_cells("reference"))
+
+
+def check_updates_shown(chapters, *, complete_book: bool = True) -> list[Problem]:
+    """Every record of data/updates.csv is shown once, in the chapter it names, beside the statement it changes."""
+    from reviewkit.model.chapters import Chapter, placements
+
+    rows = update_rows()
+    shown, problems = placements(chapters, Chapter.evidence_updates, rows, noun="update", key="update_id",
+                                 table="data/updates.csv", why="beside the statement of the review it changes "
+                                 "(elsewhere, link to it with {ref}`text <update-u01>`)")
+    if complete_book:
+        for update_id, (line, row) in rows.items():
+            if shown.get(update_id, ("",))[0].removesuffix(".md") != row["chapter"]:
+                problems.append(Problem(
+                    "data/updates.csv", line, "chapter",
+                    f"update {update_id} is not shown in {row['chapter']}",
+                    f"add ':::{{evidence-update}} {update_id}' to {row['chapter']}.md beside the review's statement "
+                    "it changes (or correct the row's chapter)"))
+    return problems
+
+
+def _paragraph(label: str, text: str) -> nodes.paragraph:
+    paragraph = nodes.paragraph()
+    paragraph += nodes.strong(text=label)
+    paragraph += nodes.Text(text)
+    return paragraph
+
+
+def grouped(rows: list[dict]) -> list[tuple[tuple[str, ...], list[dict]]]:
+    """The landing page's groups (GROUPS) that have records, each newest first."""
+    groups = []
+    for provenances in GROUPS:
+        group = [row for row in rows if row["provenance"] in provenances]
+        if group:
+            group.sort(key=lambda row: (row["date_published"][:10], row["update_id"]), reverse=True)
+            groups.append((provenances, group))
+    return groups
+
+
+def how_we_know_paragraph(directive: SphinxDirective, row: dict) -> nodes.paragraph:
+    """Source (linked citation), kind of source, date, what was read and confidence: how a record is known."""
+    source = nodes.paragraph(classes=["reviewkit-how-we-know"])
+    source += nodes.strong(text="Source: ")
+    citation, messages = directive.parse_inline(f"{{cite:p}}`{row['reference']}`", lineno=directive.lineno)
+    source += citation
+    source += messages
+    source += nodes.Text(f" ({evidence.source_kind_label(row['source_kind'])}; published {row['date_published']}). ")
+    source += nodes.strong(text="What was read: ")
+    source += nodes.Text(f"{row['what_was_read']}. ")
+    source += nodes.strong(text="Confidence: ")
+    source += nodes.Text(f"{row['confidence_note'] or row['confidence']}.")
+    if row["confidence"] == "low":
+        source += nodes.Text(" Low confidence: not a finding.")
+    return source
+
+
+def unconfirmed_paragraph(row: dict) -> nodes.paragraph | None:
+    if not row.get("unconfirmed"):
+        return None
+    paragraph = _paragraph("Not established: ", row["unconfirmed"])
+    paragraph["classes"].append("reviewkit-unconfirmed")
+    return paragraph
+
+
+class EvidenceUpdate(SphinxDirective):
+    """``{evidence-update} U03``: a record of newer evidence, beside the review's statement it changes."""
+
+    required_arguments = 1
+    optional_arguments = 10
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(str(schema.resource_path(TABLE)))
+        rows = update_rows()
+        output = []
+        for update_id in self.arguments:
+            if update_id not in rows:
+                raise self.error(f"unknown update '{update_id}': data/updates.csv has {', '.join(sorted(rows))}. "
+                                 "Fix: use one of those ids.")
+            row = rows[update_id][1]
+            box = nodes.admonition(classes=["reviewkit-update", f"provenance-{row['provenance']}"],
+                                   ids=[anchor(update_id)], names=[anchor(update_id)])
+            box["reviewkit_row"] = (TABLE, (update_id,))  # What changed links a change of this row here
+            box["provenance"] = row["provenance"]
+            self.state.document.note_explicit_target(box, box)
+            label = evidence.provenance_word(row["provenance"], "heading")
+            box += nodes.title(text=f"{label} · {evidence.source_kind_label(row['source_kind'])} · published "
+                                    f"{row['date_published']} · added to this book {row['added']}")
+            box += nodes.paragraph(text=row["claim"])
+            if row["values"]:
+                box += _paragraph("Figures as the source states them: ", row["values"])
+            box += how_we_know_paragraph(self, row)
+            unconfirmed = unconfirmed_paragraph(row)
+            if unconfirmed is not None:
+                box += unconfirmed
+            output.append(box)
+        return output
+
+
+class SinceReview(SphinxDirective):
+    """``{since-review}``: every record of evidence that is not the review's, in three groups (since the
+    review, not in the review, corrections), newest first, each whole, with how it is known and a link to where
+    it is shown."""
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(str(schema.resource_path(TABLE)))
+        rows = [row for _, row in update_rows().values()]
+        if not rows:
+            return [nodes.paragraph(text="No evidence has been added since the review.")]
+        output = []
+        for provenances, group in grouped(rows):
+            heading = nodes.rubric(text=evidence.provenance_word(provenances[0], "heading"),
+                                   classes=["reviewkit-since-review-group"])
+            output += [heading, nodes.paragraph(text=GROUP_INTROS[provenances[0]])]
+            listing = nodes.bullet_list(classes=["reviewkit-since-review", f"group-{provenances[0]}"])
+            for row in group:
+                item = nodes.list_item(classes=[f"provenance-{row['provenance']}"])
+                paragraph = nodes.paragraph()
+                paragraph += nodes.strong(text=f"{row['date_published']} · {row['kind'].replace('_', ' ')}: ")
+                paragraph += nodes.Text(row["claim"] + " ")
+                link = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=anchor(row["update_id"]),
+                                             refexplicit=True, refwarn=True)
+                link += nodes.inline(text="Shown here, with its figures")
+                paragraph += link
+                item += paragraph
+                item += how_we_know_paragraph(self, row)
+                unconfirmed = unconfirmed_paragraph(row)
+                if unconfirmed is not None:
+                    item += unconfirmed
+                listing += item
+            output.append(listing)
+        return output
+
+
+def setup(app) -> dict:
+    app.add_directive("evidence-update", EvidenceUpdate)
+    app.add_directive("since-review", SinceReview)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -138,7 +138,7 @@ def injected_site(tmp_path_factory):
 ```{code-cell} ipython3
 :tags: [remove-cell]
 import altair as alt
-from reviewkit import charts, data, glue, tables  # charts: the book's offline renderer
+from reviewkit.book import charts, data, glue, tables  # charts: the book's offline renderer
 terms = data.load("glossary")
 glue.glue_row(data.row("glossary", "CRS"))
 ```

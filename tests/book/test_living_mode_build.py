@@ -19,8 +19,8 @@ CHAPTER = """
 ```{code-cell} ipython3
 :tags: [remove-cell]
 from IPython.display import HTML
-from reviewkit import glue
-from reviewkit.watch import cited
+from reviewkit.book import glue
+from reviewkit.book import notices as cited
 glue.glue_value("afm13_registry", cited.registry_status_text("NCT04074746"))
 ```
 

@@ -57,7 +57,7 @@ def test_a_raising_cell_fails_make_book_naming_the_chapter(tmp_path):
 READS = """
 ```{{code-cell}} ipython3
 :tags: [remove-cell]
-from reviewkit import data, glue, tables
+from reviewkit.book import data, glue, tables
 frame = data.load("{table}")
 glue.glue_row(frame.iloc[0])
 ```
@@ -124,7 +124,7 @@ def test_rebuilds_follow_the_data(tmp_path):
 def test_a_chapter_reading_an_undeclared_file_fails(tmp_path):
     root = copy_book(tmp_path / "book")
     entry = write_chapter(root, "sneaky", ["data/glossary.csv"], "# Sneaky\n\n```{code-cell} ipython3\n"
-                          "from reviewkit import data\ndata.load('platforms')\n```\n")
+                          "from reviewkit.book import data\ndata.load('platforms')\n```\n")
     partial_build(root, [entry])
     result = build(root)
     assert result.returncode != 0

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.build
 CHAPTER = """
 ```{code-cell} ipython3
 :tags: [remove-cell]
-from reviewkit import glue
+from reviewkit.book import glue
 glue.glue_value("known_value", 1)
 ```
 

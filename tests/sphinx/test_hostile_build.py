@@ -19,7 +19,7 @@ pytestmark = pytest.mark.build
 GLOSSARY_CHAPTER = """
 ```{{code-cell}} ipython3
 :tags: [remove-cell]
-from reviewkit import data, glue, tables
+from reviewkit.book import data, glue, tables
 terms = data.load("glossary")
 glue.glue_value("term_count", len(terms))
 ```
@@ -99,7 +99,7 @@ def test_chapters_depend_on_the_schema_and_on_files_read_past_the_toolkit(tmp_pa
     titles = write_chapter(root, "titles", ["data/glossary.csv"], """
 ```{code-cell} ipython3
 :tags: [remove-cell]
-from reviewkit import data, glue
+from reviewkit.book import data, glue
 glue.glue_value("expansion_title", data.field_titles("glossary")["expansion"])
 ```
 

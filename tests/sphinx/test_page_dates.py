@@ -17,7 +17,7 @@ pytestmark = pytest.mark.build
 READER = """
 ```{code-cell} ipython3
 :tags: [remove-cell]
-from reviewkit import data
+from reviewkit.book import data
 terms = data.load("glossary")
 ```
 

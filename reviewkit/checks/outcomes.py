@@ -10,7 +10,6 @@ problem naming the row, the column, the reason and the fix. It runs after the pa
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -67,14 +66,6 @@ class Outcome:
     at_most_reason: str
 
 
-def _number(text: str) -> float | None:
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
-
-
 def _file(name: str) -> str:
     return paths.relative(schema.resource_path(name))
 
@@ -125,14 +116,14 @@ def vocabulary_problems(outcomes: dict[str, Outcome]) -> list[Problem]:
 
 
 def _lower(row: dict) -> float | None:
-    return _number(row["value"]) if row["relation"] in LOWER_BOUND else None
+    return records.number(row["value"]) if row["relation"] in LOWER_BOUND else None
 
 
 def _upper(row: dict) -> float | None:
     if row["relation"] not in UPPER_BOUND:
         return None
-    high = _number(row.get("value_max", ""))
-    return high if high is not None else _number(row["value"])
+    high = records.number(row.get("value_max", ""))
+    return high if high is not None else records.number(row["value"])
 
 
 def result_problems(outcomes: dict[str, Outcome]) -> list[Problem]:
@@ -157,7 +148,7 @@ def result_problems(outcomes: dict[str, Outcome]) -> list[Problem]:
                                     "not convert the number: ask for the unit to be added to the outcome's units "
                                     "together with charts and prose that show it"))
         for column in NUMBERS:
-            number = _number(row.get(column, ""))
+            number = records.number(row.get(column, ""))
             if number is not None and outcome.range and not outcome.range.contains(number):
                 problems.append(Problem(file, line, column, f"{column} {row[column]} of {outcome.title} lies outside "
                                         f"{outcome.range.text}: {outcome.range_reason} ({where})",
@@ -169,9 +160,9 @@ def result_problems(outcomes: dict[str, Outcome]) -> list[Problem]:
         if outcome.at_most == POPULATION:
             study = studies.get(row["study_id"], {})
             total, counted = ((row["population_n"], "patients in the row's population (population_n)")
-                              if _number(row.get("population_n", "")) is not None
+                              if records.number(row.get("population_n", "")) is not None
                               else (study.get("n_patients", ""), f"patients of study {row['study_id']}"))
-            if _number(total) is not None and low > _number(total):
+            if records.number(total) is not None and low > records.number(total):
                 problems.append(Problem(file, line, "value", f"{row['value']} {outcome.title.lower()} exceed the "
                                         f"{total} {counted}: {outcome.at_most_reason} ({where})",
                                         "check both numbers against the source; a subgroup's count belongs with "

@@ -9,7 +9,6 @@ the package validates cell by cell (`make check` reports cell errors first).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,14 +22,6 @@ Row = dict[str, str]
 class Rule:
     columns: tuple[str, ...]
     check: Callable[[Row], tuple[str, str, str] | None]  # -> (field, message, fix) or None
-
-
-def _number(text: str) -> float | None:
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
 
 
 def _provenance_dated(row: Row):
@@ -59,7 +50,7 @@ def _sourced(row: Row):
 
 
 def _range_ordered(row: Row):
-    low, high = _number(row["value"]), _number(row["value_max"])
+    low, high = records.number(row["value"]), records.number(row["value_max"])
     if low is not None and high is not None and low > high:
         return ("value_max", f"the range runs from {row['value']} down to {row['value_max']}",
                 "value is the lower end and value_max the upper end of the range the source gives: swap them")
@@ -67,7 +58,7 @@ def _range_ordered(row: Row):
 
 
 def _ci_ordered(row: Row):
-    low, high = _number(row["ci_low"]), _number(row["ci_high"])
+    low, high = records.number(row["ci_low"]), records.number(row["ci_high"])
     if low is not None and high is not None and low > high:
         return ("ci_low", f"the 95% CI's low end {row['ci_low']} exceeds its high end {row['ci_high']}",
                 "copy the interval from the source: ci_low is its lower limit, ci_high its upper limit")
@@ -75,7 +66,7 @@ def _ci_ordered(row: Row):
 
 
 def _value_in_ci(row: Row):
-    value, low, high = _number(row["value"]), _number(row["ci_low"]), _number(row["ci_high"])
+    value, low, high = records.number(row["value"]), records.number(row["ci_low"]), records.number(row["ci_high"])
     if value is None or row["relation"] != "=":
         return None
     if (low is not None and value < low) or (high is not None and value > high):
@@ -131,7 +122,7 @@ def _result_problems() -> list[Problem]:
         if study is None:
             continue  # the foreign key reports it
         # A count of patients within the population: reviewkit.checks.outcomes (the vocabulary's at_most).
-        total, part = _number(study["n_patients"]), _number(row["population_n"])
+        total, part = records.number(study["n_patients"]), records.number(row["population_n"])
         if part is not None and total is not None and part > total:
             problems.append(Problem(file, line, "population_n",
                                     f"population_n {row['population_n']} exceeds the {study['n_patients']} patients "

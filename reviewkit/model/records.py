@@ -4,6 +4,8 @@ build's directives and the watch, which need rows and their file lines but no ty
 
 from __future__ import annotations
 
+import math
+
 from reviewkit.model import inputs, schema
 
 Row = dict[str, str]
@@ -25,3 +27,12 @@ def column_cells(field: str) -> list[str]:
         if any(f["name"] == field for f in resource["schema"]["fields"]):
             found += [row[field] for _, row in rows(resource["name"]) if row.get(field)]
     return found
+
+
+def number(text: str) -> float | None:
+    """A cell as a finite number, or None (empty, not a number, NaN or infinite: the schema's rules say why)."""
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None

@@ -86,3 +86,13 @@ def add_registry_id(root, study_row: int, registry_id: str):
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(table)
     path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def unrelease(root: Path) -> None:
+    """Return a git copy of the book to its state before any release (no versions.yml, no version in
+    CITATION.cff), committed: the tests of releasing start there, whatever the real book has released since."""
+    (root / "versions.yml").unlink(missing_ok=True)
+    citation = root / "CITATION.cff"
+    citation.write_text("".join(line for line in citation.read_text(encoding="utf-8").splitlines(keepends=True)
+                                if not line.startswith(("version:", "date-released:"))), encoding="utf-8")
+    commit_all(root, "The book before its first release")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import commit_all, git, read_rows, set_cell, write_rows
+from helpers import commit_all, git, read_rows, set_cell, unrelease, write_rows
 from reviewkit.history import git as history, versions
 from reviewkit.history.release import ReleaseRefused, release, set_citation_fields
 
@@ -20,7 +20,9 @@ SUMMARY = "Corrects one figure of the glossary."
 
 @pytest.fixture
 def repo(book):
-    return book  # copies of the book are git repositories
+    """A copy of the book (a git repository) as it was before its first release."""
+    unrelease(book)
+    return book
 
 
 def tags(root):

@@ -15,7 +15,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import build, copy_book, partial_build
-from helpers import commit_all, git, read_rows, set_cell
+from helpers import commit_all, git, read_rows, set_cell, unrelease
 from reviewkit.model import paths
 from reviewkit.history import site
 
@@ -67,6 +67,7 @@ def words(element) -> str:
 def story(tmp_path_factory):
     """Version 2026.11; then a one-cell correction, built (unreleased); then version 2026.12, built again."""
     root = copy_book(tmp_path_factory.mktemp("versions") / "book")
+    unrelease(root)
     partial_build(root, PAGES)
     commit_all(root, "A book of a few pages for the test")
     with pytest.MonkeyPatch.context() as patch:

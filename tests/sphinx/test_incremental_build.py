@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from conftest import build, build_report_of, copy_book
+from helpers import unrelease
 from reviewkit.model.chapters import all_chapters
 from reviewkit.model.toc import toc_files
 
@@ -42,6 +43,9 @@ def _pdf_text(root) -> str:
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
     root = copy_book(tmp_path_factory.mktemp("incremental") / "book")
+    # Before any release: an edit to a released book changes every page's edition banner (a released version
+    # becomes "unreleased changes since" it), which these tests of what an edit rewrites do not measure.
+    unrelease(root)
     result = build(root)
     assert result.returncode == 0, result.stdout[-3000:]
     return root

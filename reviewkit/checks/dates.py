@@ -66,12 +66,12 @@ def span(text: str) -> tuple[datetime.date, datetime.date] | None:
 
 
 def relative_to_review(text: str) -> str:
-    """'before' or 'after' the day the review was received, or 'unknown' where the date as written (a month or a
-    year) spans that day, or is no date."""
+    """'after' the day the review was received, 'before' it (on the day itself counts as not after), or
+    'unknown' where the date as written (a month, a year) spans that day, or is no date."""
     found = span(text)
     if found is None:
         return "unknown"
-    if found[1] < REVIEW_RECEIVED:
+    if found[1] <= REVIEW_RECEIVED:
         return "before"
     return "after" if found[0] > REVIEW_RECEIVED else "unknown"
 
@@ -98,8 +98,7 @@ def _row_problems(file: str, table: str, line: int, row: dict, columns: list[str
                           "something still to come is not evidence yet")
     published = PUBLISHED.get(table)
     when = relative_to_review(row[published]) if published and row.get(published) else "unknown"
-    if row.get("provenance") in AFTER_REVIEW and when == "before" or (
-            row.get(published or "") == REVIEW_RECEIVED.isoformat() and row.get("provenance") in AFTER_REVIEW):
+    if row.get("provenance") in AFTER_REVIEW and when == "before":
         yield Problem(file, line, published, f"a row of provenance {row['provenance']} is shown as evidence since the review, "
                       f"but its source was published {row[published]}, not after the review was received "
                       f"({REVIEW_RECEIVED.isoformat()})",

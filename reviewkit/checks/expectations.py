@@ -104,19 +104,19 @@ def _foreign_keys(resource: dict) -> set[tuple[str, str, str]]:
     return found
 
 
-def _labels() -> dict[tuple[str, str], tuple[dict, str]]:
+def _labels(resources: dict) -> dict[tuple[str, str], tuple[dict, str]]:
     """(table, column) -> (the labels the pages show for its values, where they live): a value with no label
-    would pass the check and stop the build."""
+    would pass the check and stop the build. Every table with a provenance column is shown with its labels."""
     from reviewkit.book.evidence import PROVENANCE
 
     labels = (PROVENANCE, "reviewkit/book/evidence.py PROVENANCE")
-    return {(table, "provenance"): labels for table in ("updates", "clinical_studies", "clinical_results",
-                                                         "approved_products")}
+    return {(name, "provenance"): labels for name, resource in resources.items()
+            if any(f["name"] == "provenance" for f in resource.get("schema", {}).get("fields", []))}
 
 
 def label_problems(resources: dict, lines: list[str]) -> list[Problem]:
     problems = []
-    for (table, column), (labels, where) in _labels().items():
+    for (table, column), (labels, where) in _labels(resources).items():
         field = next((f for f in resources.get(table, {}).get("schema", {}).get("fields", []) if f["name"] == column),
                      None)
         for value in ((field or {}).get("constraints") or {}).get("enum") or []:

@@ -13,6 +13,7 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
 from reviewkit.book import evidence
+from reviewkit.checks.dates import REVIEW_RECEIVED
 from reviewkit.model import records, schema
 from reviewkit.model.problems import Problem
 
@@ -20,7 +21,7 @@ TABLE = "updates"
 # Landing-page groups, in order: each lists the records of these provenances.
 GROUPS = (("update",), ("not_in_review",), ("correction",))
 GROUP_INTROS = {
-    "update": "Published after the review was received (2025-05-10).",
+    "update": f"Published after the review was received ({REVIEW_RECEIVED.isoformat()}).",
     "not_in_review": "Published before the review was received, but not included in it: evidence the review "
                      "did not have or did not cite, not evidence that came after it.",
     "correction": "Primary sources that contradict a statement of the review, shown beside it.",

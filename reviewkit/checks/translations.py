@@ -1,0 +1,116 @@
+"""The translations' rules (`make check`): every catalogue readable, for a chapter the book has, in a language
+the book has; every translated message keeps its English's roles and numbers (reviewkit.i18n.parity).
+
+Problems fail the check. What only lags (an English paragraph changed since its translation, or a new one not
+translated yet) is a warning: the page says so to its readers (reviewkit.i18n.catalogues), the build goes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewkit.i18n import catalogues, languages, parity
+from reviewkit.model import paths
+from reviewkit.model.problems import Problem
+
+REFRESH_FIX = "run `reviewkit translations` to refresh the catalogues from the English chapters"
+
+
+def _chapters(root: Path | None = None) -> set[str]:
+    from reviewkit.model import toc
+
+    return set(toc.toc_files(root))
+
+
+def _line_of(path: Path, msgid: str) -> int | None:
+    """The line of ``msgid`` in the catalogue (Babel keeps the entry's line only for its locations)."""
+    quoted = 'msgid "' + msgid.replace("\\", "\\\\").replace('"', '\\"')
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith(quoted):
+            return number
+    return None
+
+
+def _text(message) -> str:
+    return message.string if isinstance(message.string, str) else (message.string or ("",))[0]
+
+
+def check_language_folders(root: Path | None = None) -> list[Problem]:
+    problems = []
+    folder = languages.locale_dir(root)
+    if not folder.is_dir():
+        return problems
+    for child in sorted(folder.iterdir()):
+        if child.name.startswith(".") or child.name in languages.TRANSLATIONS:
+            continue
+        try:
+            known = languages.edition(child.name).code
+            fix = f"rename the folder to {languages.LOCALE_DIR}/{known} (the book's code for this edition)"
+        except languages.UnknownLanguage as error:
+            fix = str(error).split(": ", 1)[1]
+        problems.append(Problem(paths.relative(child), None, "language",
+                                f"{child.name!r} is not a language code of the book's editions", fix))
+    return problems
+
+
+def check_catalogues(root: Path | None = None) -> list[Problem]:
+    problems = check_language_folders(root)
+    chapters = _chapters(root)
+    for code in languages.TRANSLATIONS:
+        for docname, path in catalogues.catalogues(code, root).items():
+            where = paths.relative(path)
+            if docname not in chapters:
+                problems.append(Problem(where, None, None, f"translates {docname}.md, which the book does not have",
+                                        f"delete {where}, or rename it after the chapter it translates"))
+                continue
+            try:
+                catalog = catalogues.read(path, code)
+            except catalogues.CatalogueError as error:
+                problems.append(Problem(where, None, None, str(error).split(": ", 1)[1],
+                                        "fix the entry; every msgid and msgstr is one double-quoted line"))
+                continue
+            for message in catalog:
+                text = _text(message)
+                if not message.id or not text or message.fuzzy:
+                    continue
+                for mismatch in parity.compare(message.id, text):
+                    problems.append(Problem(where, _line_of(path, message.id), mismatch.field,
+                                            f"{mismatch.message} (English: {docname}.md, \"{message.id[:60]}…\")",
+                                            mismatch.fix))
+            for message in catalog.obsolete.values():
+                if _text(message):
+                    problems.append(Problem(where, None, None,
+                                            f"translates a paragraph {docname}.md no longer has: \"{message.id[:60]}…\"",
+                                            "move the translation to the paragraph that replaced it, then delete the "
+                                            "#~ entry"))
+    return problems
+
+
+@dataclass(frozen=True)
+class Lag:
+    catalogue: str
+    line: int | None
+    english: str
+    untranslated: bool
+
+    def __str__(self) -> str:
+        what = "is not translated yet" if self.untranslated else "changed since it was translated (fuzzy)"
+        where = self.catalogue if self.line is None else f"{self.catalogue}:{self.line}"
+        return f"{where}: the English paragraph \"{self.english[:70]}…\" {what}"
+
+
+def lags(root: Path | None = None) -> list[Lag]:
+    """Messages whose translation lags its English: warnings, never problems."""
+    found = []
+    for code in languages.TRANSLATIONS:
+        for docname, path in catalogues.catalogues(code, root).items():
+            try:
+                catalog = catalogues.read(path, code)
+            except catalogues.CatalogueError:
+                continue  # reported by check_catalogues
+            for message in catalog:
+                if message.id and (message.fuzzy or not _text(message)):
+                    found.append(Lag(paths.relative(path), _line_of(path, message.id), message.id,
+                                     untranslated=not _text(message)))
+    return found

@@ -1,0 +1,156 @@
+"""The translation catalogues: one `.po` file per chapter, as Sphinx's gettext workflow lays them out
+(locales/<language>/LC_MESSAGES/chapters/<chapter>.po, `gettext_compact = False`), read and written with Babel.
+
+- `update` merges the messages Sphinx extracted from the English chapters (`reviewkit translations`): a new
+  paragraph comes in untranslated, a changed one keeps its old translation marked *fuzzy* (out of date, with
+  the English it was made from as `#| msgid`), a deleted one becomes obsolete (`#~`).
+- `compile_for_build` writes the `.mo` files the Chinese build reads, in the build's own folder (authors'
+  files are never touched by a build): translated messages as they are; an out-of-date one with a notice
+  that the English changed; an untranslated one in English, with a notice that it is not translated yet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+from reviewkit.i18n import languages
+from reviewkit.model import paths
+
+# Sphinx writes a template's locations relative to its output folder; catalogues keep them relative to the root.
+_LOCATION_PREFIX = re.compile(r"^(\.\./)+")
+# A glue role without a document (`{glue:text}`key``): the build points it at the chapter itself (see below).
+_LOCAL_GLUE = re.compile(r"\{(glue(?::[a-z]+)?)\}`(?![^`]*::)([^`]+)`")
+LAG_ROLE = "translation-lag"
+UNTRANSLATED_ROLE = "translation-missing"
+
+
+PROJECT = "BsAb-armed T/NK cells for solid tumours: a living review"
+HEADER = ("# Chinese translation of {docname}.md. Edit msgstr only; `reviewkit translations` refreshes msgid from the\n"
+          "# English. Keep every role ({{glue:text}}`...`, {{cite}}`...`, {{ref}}`...`) and every number of the English.")
+
+
+class CatalogueError(ValueError):
+    """A catalogue Babel cannot read: names the file and, where Babel says, the line."""
+
+
+def catalogue_path(docname: str, code: str, root: Path | None = None) -> Path:
+    return languages.catalogue_dir(code, root) / f"{docname}.po"
+
+
+def docname_of(path: Path, code: str, root: Path | None = None) -> str:
+    return path.relative_to(languages.catalogue_dir(code, root)).with_suffix("").as_posix()
+
+
+def catalogues(code: str, root: Path | None = None) -> dict[str, Path]:
+    """Every chapter catalogue of ``code``, by document name (``chapters/outlook``)."""
+    folder = languages.catalogue_dir(code, root)
+    return {docname_of(path, code, root): path for path in sorted(folder.rglob("*.po"))} if folder.is_dir() else {}
+
+
+def read(path: Path, code: str | None = None) -> Catalog:
+    try:
+        with path.open("rb") as handle:
+            return read_po(handle, locale=code, abort_invalid=True)
+    except Exception as error:  # Babel raises PoFileError with the line; anything else is as bad
+        raise CatalogueError(f"{paths.relative(path)}: not a readable gettext catalogue ({error}). Fix the "
+                             "entry it names (every msgid/msgstr quoted on one line, quotes inside escaped as \\\")"
+                             ) from error
+
+
+def write(catalog: Catalog, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        # One line per message (width 0): a changed paragraph is one changed line in a diff.
+        write_po(handle, catalog, width=0, omit_header=False, sort_output=False, include_previous=True)
+
+
+def _relative_locations(catalog: Catalog) -> None:
+    for message in catalog:
+        message.locations = [(_LOCATION_PREFIX.sub("", file), line) for file, line in message.locations]
+
+
+def update(template_dir: Path, code: str, root: Path | None = None) -> dict[str, Path]:
+    """Merge every template (<template_dir>/<docname>.pot) into the catalogue of ``code``; returns the
+    catalogues written."""
+    written = {}
+    for template_path in sorted(template_dir.rglob("*.pot")):
+        docname = template_path.relative_to(template_dir).with_suffix("").as_posix()
+        if docname == "sphinx":  # the theme's own strings: the theme ships their translations
+            continue
+        template = read(template_path)
+        _relative_locations(template)
+        target = catalogue_path(docname, code, root)
+        if target.exists():
+            catalog = read(target, code)
+            catalog.update(template, update_header_comment=False)
+        else:
+            catalog = Catalog(locale=code, project=PROJECT, fuzzy=False, header_comment=HEADER.format(docname=docname),
+                              msgid_bugs_address="", copyright_holder="The living-review contributors")
+            for message in template:
+                if message.id:
+                    catalog[message.id] = Message(message.id, "", locations=message.locations)
+        catalog.fuzzy = False
+        write(catalog, target)
+        written[docname] = target
+    return written
+
+
+@dataclass(frozen=True)
+class Compiled:
+    docname: str
+    translated: int
+    lagging: list[str]  # msgids whose translation was made from an older English
+    untranslated: list[str]
+
+
+def _own_glue(text: str, docname: str) -> str:
+    """Point a local glue role at the chapter itself (`{glue:text}`outlook.md::key``): Sphinx parses a
+    translated message as a document of its own, which has no glue data, while a reference to a document is
+    resolved from the glue myst-nb saved for it (the same values the English page shows)."""
+    own = Path(docname).name + ".md"
+    return _LOCAL_GLUE.sub(lambda m: f"{{{m.group(1)}}}`{own}::{m.group(2)}`", text)
+
+
+def _is_block(msgid: str) -> bool:
+    """Headings, table cells and captions take no notice; paragraphs do."""
+    return len(msgid) > 80 or msgid.rstrip().endswith((".", ":", ")"))
+
+
+def compile_for_build(code: str, out_dir: Path, english_updated: dict[str, str], root: Path | None = None
+                      ) -> list[Compiled]:
+    """Write <out_dir>/<code>/LC_MESSAGES/<docname>.mo for every catalogue; ``english_updated`` gives each
+    chapter's date of last change (shown in the notice of a lagging paragraph)."""
+    results = []
+    for docname, path in catalogues(code, root).items():
+        catalog = read(path, code)
+        compiled = Catalog(locale=code, fuzzy=False)
+        lagging, untranslated, translated = [], [], 0
+        date = english_updated.get(docname, "")
+        for message in catalog:
+            if not message.id:
+                continue
+            text = message.string if isinstance(message.string, str) else (message.string or ("",))[0]
+            if not text:
+                untranslated.append(message.id)
+                if _is_block(message.id):
+                    compiled[message.id] = Message(message.id, f"{message.id} {{{UNTRANSLATED_ROLE}}}`{date}`")
+                continue
+            if message.fuzzy:
+                lagging.append(message.id)
+                if _is_block(message.id):
+                    text = f"{text} {{{LAG_ROLE}}}`{date}`"
+            else:
+                translated += 1
+            compiled[message.id] = Message(message.id, _own_glue(text, docname))
+        target = out_dir / code / "LC_MESSAGES" / f"{docname}.mo"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as handle:
+            write_mo(handle, compiled)
+        results.append(Compiled(docname, translated, lagging, untranslated))
+    return results

@@ -1,0 +1,85 @@
+"""What a translated message must keep from its English: every glued value, citation, cross-reference and
+since-changed mark (same roles, same targets, as often), and every number written in the prose.
+
+A translation that drops `{glue:text}`x.value`` would print a sentence without its figure; one that adds a
+digit would state a number no CSV cell holds. Both are refused here (`make check`), naming both files.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from reviewkit.model import hygiene
+
+# A MyST role: {name}`target`. Targets of glue roles are keys of glued values.
+ROLE = re.compile(r"\{([a-zA-Z][\w:.-]*)\}`([^`]*)`")
+# Full-width look-alikes of the characters a role is made of (typed by a Chinese input method).
+FULL_WIDTH = {"｛": "{", "｝": "}", "｀": "`", "：": ":"}
+_ROLE_LIKE = re.compile(r"[{｛][\w:：.-]{1,24}[}｝][`｀][^`｀\n]*[`｀]")
+# Numbers as the English writes them (outside roles): each must appear in the translation, and no other.
+NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+
+
+def roles(text: str) -> Counter:
+    """Each (role, target) of a message, with how often it occurs; a citation of several keys counts each."""
+    found = Counter()
+    for name, target in ROLE.findall(text):
+        if name in {"cite", "cite:t", "cite:p"}:
+            found.update((name, key.strip()) for key in target.split(","))
+        else:
+            found[(name, target.strip())] += 1
+    return found
+
+
+def numbers(text: str) -> Counter:
+    return Counter(NUMBER.findall(ROLE.sub(" ", text)))
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    field: str
+    message: str
+    fix: str
+
+
+def compare(msgid: str, msgstr: str) -> list[Mismatch]:
+    """What ``msgstr`` (a translation) loses or adds against ``msgid`` (its English)."""
+    problems = []
+    for match in _ROLE_LIKE.finditer(msgstr):
+        shown = match.group(0)
+        if not set(shown) & set(FULL_WIDTH):
+            continue
+        problems.append(Mismatch("role", f"a role typed with full-width characters: {shown!r}",
+                                 "write roles in half-width ASCII, exactly as in the English: "
+                                 + "".join(FULL_WIDTH.get(c, c) for c in shown)))
+    english_targets = {target for _, target in ROLE.findall(msgid)}
+    for name, target in ROLE.findall(msgstr):
+        if target in english_targets:
+            continue
+        hidden = hygiene.hidden_characters_message(target)
+        foreign = sorted({f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in target if ord(c) > 127})
+        look_alike = next((t for t in english_targets if hygiene.key_form(t) == hygiene.key_form(target)), None)
+        if hidden or foreign or look_alike:
+            what = hidden or f"holds {', '.join(foreign)}" if (hidden or foreign) else "differs in case or width"
+            problems.append(Mismatch("role", f"the target of {{{name}}}`{target}` {what}"
+                                     + (f"; it looks like the English {look_alike!r}" if look_alike else ""),
+                                     "retype the target in plain ASCII, exactly as the English has it"))
+    want, have = roles(msgid), roles(msgstr)
+    for (name, target), count in sorted((want - have).items()):
+        problems.append(Mismatch("role", f"the translation drops {{{name}}}`{target}`"
+                                 + (f" ({count} of {want[(name, target)]})" if want[(name, target)] > 1 else ""),
+                                 "keep every role of the English, with the same target"))
+    for (name, target), count in sorted((have - want).items()):
+        problems.append(Mismatch("role", f"the translation adds {{{name}}}`{target}`, which the English does not have",
+                                 "use only the roles of the English"))
+    want_n, have_n = numbers(msgid), numbers(msgstr)
+    for number in sorted(want_n - have_n):
+        problems.append(Mismatch("number", f"the translation drops the number {number}",
+                                 "keep every number of the English, written with the same digits"))
+    for number in sorted(have_n - want_n):
+        problems.append(Mismatch("number", f"the translation adds the number {number}, which the English does not have",
+                                 "write only the numbers of the English (spell a counting word in Chinese, e.g. 两)"))
+    return problems

@@ -25,7 +25,7 @@ from reviewkit.model import paths
 # Sphinx writes a template's locations relative to its output folder; catalogues keep them relative to the root.
 _LOCATION_PREFIX = re.compile(r"^(\.\./)+")
 # A glue role without a document (`{glue:text}`key``): the build points it at the chapter itself (see below).
-_LOCAL_GLUE = re.compile(r"\{(glue(?::[a-z]+)?)\}`(?![^`]*::)([^`]+)`")
+_LOCAL_GLUE = re.compile(r"\{(glue:text)\}`(?![^`]*::)([^`]+)`")
 LAG_ROLE = "translation-lag"
 UNTRANSLATED_ROLE = "translation-missing"
 
@@ -112,9 +112,12 @@ class Compiled:
 def _own_glue(text: str, docname: str) -> str:
     """Point a local glue role at the chapter itself (`{glue:text}`outlook.md::key``): Sphinx parses a
     translated message as a document of its own, which has no glue data, while a reference to a document is
-    resolved from the glue myst-nb saved for it (the same values the English page shows)."""
+    resolved from the glue myst-nb saved for it (the same values the English page shows).
+    Only `glue:text` is rewritten: the chapters glue nothing else inside a paragraph."""
     own = Path(docname).name + ".md"
-    return _LOCAL_GLUE.sub(lambda m: f"{{{m.group(1)}}}`{own}::{m.group(2)}`", text)
+    # myst-nb reads `doc::key:format` from the right, so the format is always written (`s`, its default).
+    return _LOCAL_GLUE.sub(lambda m: f"{{{m.group(1)}}}`{own}::{m.group(2)}{'' if ':' in m.group(2) else ':s'}`",
+                           text)
 
 
 def _is_block(msgid: str) -> bool:
@@ -139,7 +142,8 @@ def compile_for_build(code: str, out_dir: Path, english_updated: dict[str, str],
             if not text:
                 untranslated.append(message.id)
                 if _is_block(message.id):
-                    compiled[message.id] = Message(message.id, f"{message.id} {{{UNTRANSLATED_ROLE}}}`{date}`")
+                    compiled[message.id] = Message(message.id, _own_glue(
+                        f"{message.id} {{{UNTRANSLATED_ROLE}}}`{date}`", docname))
                 continue
             if message.fuzzy:
                 lagging.append(message.id)

@@ -19,8 +19,8 @@ ROLE = re.compile(r"\{([a-zA-Z][\w:.-]*)\}`([^`]*)`")
 # Full-width look-alikes of the characters a role is made of (typed by a Chinese input method).
 FULL_WIDTH = {"｛": "{", "｝": "}", "｀": "`", "：": ":"}
 _ROLE_LIKE = re.compile(r"[{｛][\w:：.-]{1,24}[}｝][`｀][^`｀\n]*[`｀]")
-# Numbers as the English writes them (outside roles): each must appear in the translation, and no other.
-NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+# Numbers as the English writes them (outside roles; a digit after a Chinese character counts too): each must appear in the translation, and no other.
+NUMBER = re.compile(r"(?<![A-Za-z0-9_.])\d+(?:[.,]\d+)*")
 
 
 def roles(text: str) -> Counter:

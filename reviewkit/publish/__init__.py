@@ -18,9 +18,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from reviewkit.i18n import languages
 from reviewkit.model import paths, schema
 
 FLAGS = ("--warningiserror", "--nitpick", "--keep-going")
+SPHINX_FLAGS = ("-W", "-n", "--keep-going")  # the same, as sphinx-build spells them
 STAGING = Path("_build") / ".staging"
 INCOMPLETE = "build-incomplete"  # present while a build runs and after one failed
 REPORT = "reviewkit-build.json"
@@ -49,13 +51,23 @@ def publish_data(outdir: Path) -> None:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
-def _replace(source: Path, target: Path) -> None:
-    """Put a copy of ``source`` at ``target``, swapping directories by rename (readers never see half a site)."""
+def _replace(source: Path, target: Path, editions: dict[str, Path] | None = None, check=None) -> None:
+    """Put a copy of ``source`` at ``target``, and of each translated edition's site in its folder of it,
+    swapping directories by rename (readers never see half a site). ``check(fresh)`` may refuse the assembled
+    site by raising, before anything is swapped."""
     fresh = target.with_name(target.name + ".new")
     old = target.with_name(target.name + ".old")
     for leftover in (fresh, old):
         shutil.rmtree(leftover, ignore_errors=True)
     shutil.copytree(source, fresh)
+    for folder, site in (editions or {}).items():
+        shutil.copytree(site, fresh / folder)
+    if check is not None:
+        try:
+            check(fresh)
+        except Exception:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
     if target.exists():
         target.rename(old)
     fresh.rename(target)
@@ -71,6 +83,40 @@ def _run(command: list[str], log: Path, env: dict) -> int:
             sys.stdout.write(line)
             handle.write(line)
         return process.wait()
+
+
+class SiteRefused(Exception):
+    pass
+
+
+def _check_alternates(site: Path) -> None:
+    from reviewkit.sphinx.site_links import alternate_link_problems
+
+    problems = alternate_link_problems(site)
+    if problems:
+        raise SiteRefused("links between the editions point nowhere:\n  " + "\n  ".join(problems[:20]))
+
+
+def _build_translation(root: Path, code: str, logs: Path, *, full: bool) -> int:
+    """Build a translated edition of the same sources (reviewkit.sphinx.language), with the same warnings-as-errors
+    flags, into staging/_build/<folder>/html, reading the English build's execution cache: nothing executes again.
+    Sphinx is run on the configuration Jupyter Book derives from _config.yml (as `make serve` does)."""
+    edition = languages.edition(code)
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "REVIEWKIT_ROOT": str(root)}
+    config = subprocess.run([str(bin_dir / "jupyter-book"), "config", "sphinx", str(root)], env=env,
+                            capture_output=True, text=True)
+    if config.returncode != 0:
+        print(config.stdout + config.stderr, file=sys.stderr)
+        return config.returncode
+    out = staging_dir(root) / "_build" / edition.folder
+    command = [str(bin_dir / "sphinx-build"), "-b", "html", str(root), str(out / "html"), "-d", str(out / ".doctrees"),
+               *SPHINX_FLAGS, "-D", f"language={edition.code}",
+               "-D", f"nb_execution_cache_path={staging_dir(root) / '_build' / '.jupyter_cache'}"]
+    if full:
+        command.append("-E")
+    print(f"[reviewkit] building the {edition.name} edition ({edition.code}) into {edition.folder}/")
+    return _run(command, logs / f"build-{edition.folder}.log", env)
 
 
 def build(root: Path | None = None, *, complete_book: bool = True) -> int:
@@ -91,7 +137,8 @@ def build(root: Path | None = None, *, complete_book: bool = True) -> int:
     marker = staging / INCOMPLETE
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--path-output", str(staging),
                *FLAGS]
-    if marker.exists():
+    full = marker.exists()
+    if full:
         print("[reviewkit] the previous build failed or was interrupted: every page is read again, so its "
               "warnings are raised again")
         command.append("--all")
@@ -105,7 +152,22 @@ def build(root: Path | None = None, *, complete_book: bool = True) -> int:
               "was left as it was. The next build reads every page again and fails the same way until the "
               "problem above is fixed.", file=sys.stderr)
         return status or 1
-    _replace(built / "html", root / "_build" / "html")
+    editions = {}
+    for code in languages.TRANSLATIONS:
+        status = _build_translation(root, code, log.parent, full=full)
+        edition = languages.edition(code)
+        site = staging / "_build" / edition.folder / "html"
+        if status != 0 or not (site / "index.html").is_file():
+            shutil.copy2(log.parent / f"build-{edition.folder}.log", root / "_build" / "failed-build.log")
+            print(f"\nmake book: FAILED building the {edition.name} edition (exit {status}); the log is in "
+                  "_build/failed-build.log. The site in _build/html was left as it was.", file=sys.stderr)
+            return status or 1
+        editions[edition.folder] = site
+    try:
+        _replace(built / "html", root / "_build" / "html", editions, check=_check_alternates)
+    except SiteRefused as error:
+        print(f"\nmake book: FAILED: {error} The site in _build/html was left as it was.", file=sys.stderr)
+        return 1
     for name in ARTIFACTS:  # beside the site, as a plain `jupyter-book build` leaves them
         if (built / name).is_dir():
             _replace(built / name, root / "_build" / name)

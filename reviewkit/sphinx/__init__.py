@@ -13,6 +13,7 @@ from reviewkit.sphinx import build_report, edition, security
 # The features, in the order they are set up. Before anything is read, build_report runs `make check`'s checks.
 FEATURES = (
     "reviewkit.sphinx.build_report",  # refuse bad sources before reading; publish data, check links, report
+    "reviewkit.sphinx.language",  # the edition's language: catalogues, Chinese search, hreflang, lag notices
     "reviewkit.sphinx.rebuilds",  # data-aware rebuilds, the execution cache key, where each source check is shown
     "reviewkit.sphinx.rebuilds.parallel_execution",  # the chapters to execute, several kernels at once
     "reviewkit.sphinx.directives",  # {data-dictionary}, {source-check-table}

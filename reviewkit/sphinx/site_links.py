@@ -22,6 +22,7 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.anchors: set[str] = set()
         self.links: list[str] = []
+        self.alternates: list[str] = []  # links to the page in another edition (hreflang), checked once both exist
 
     def handle_starttag(self, tag, attrs) -> None:
         values = dict(attrs)
@@ -31,17 +32,41 @@ class _Page(HTMLParser):
             self.anchors.add(values["name"])
         attribute = LINK_ATTRIBUTE.get(tag)
         if attribute and values.get(attribute) is not None:
-            self.links.append(values[attribute])
+            (self.alternates if values.get("hreflang") else self.links).append(values[attribute])
 
     handle_startendtag = handle_starttag
 
 
-def read_page(path: Path) -> tuple[set[str], list[str]]:
-    """(anchors the page defines, links it makes) of one HTML file."""
+def _parse(path: Path) -> _Page:
     parser = _Page()
     parser.feed(path.read_bytes().decode("utf-8"))
     parser.close()
+    return parser
+
+
+def read_page(path: Path) -> tuple[set[str], list[str]]:
+    """(anchors the page defines, links it makes) of one HTML file; links to another edition are left to
+    alternate_link_problems."""
+    parser = _parse(path)
     return parser.anchors, parser.links
+
+
+def alternate_link_problems(site: Path) -> list[str]:
+    """Every link to the same page in another edition (the language switcher, hreflang alternates, a lagging
+    paragraph's link to its English) that points nowhere, in a site that holds every edition."""
+    site = site.resolve()
+    problems = []
+    for page in sorted(site.rglob("*.html")):
+        if SKIPPED_FOLDERS & set(page.relative_to(site).parts):
+            continue
+        for url in _parse(page).alternates:
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc:
+                continue
+            if not (page.parent / unquote(parts.path)).resolve().is_file():
+                problems.append(f"{page.relative_to(site).as_posix()}: link to another edition '{url}' points to a "
+                                "missing file")
+    return problems
 
 
 def internal_link_problems(outdir: Path, memo: Path | None = None) -> list[str]:

@@ -19,6 +19,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from reviewkit.history import git as history, versions
+from reviewkit.sphinx import language
 from reviewkit.sphinx.edition import jsonld, pdf
 from reviewkit.model import paths, schema
 
@@ -58,6 +59,7 @@ def banner(app: Sphinx, pagename: str, pathto) -> str:
     if app.reviewkit_pdf:
         href = pathto(f"pdf/{pdf_names(edition)[0]}", 1)
         parts.append(f'<a href="{html.escape(href)}" download>Download PDF</a>')
+    parts.append(language.switcher(app, pagename))
     version = html.escape(edition.version.version if edition.version else "")
     return (f'<div class="reviewkit-edition" role="note" data-version="{version}" data-page="{html.escape(pagename)}">'
             f'<p>{" · ".join(parts)}</p>{NEWER_MARKER}</div>\n')
@@ -78,7 +80,7 @@ def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree)
     scripts = [jsonld.scholarly_article(headline=title.astext() if title else book,
                                         book=book, author=author, version=version,
                                         date_modified=modified, date_published=released, based_on=based_on,
-                                        pdf_url=pdf_url)]
+                                        pdf_url=pdf_url, in_language=language.edition_of(app).html_lang)]
     if pagename in getattr(app.env, "reviewkit_dictionary_docs", set()):
         scripts.append(jsonld.dataset(descriptor=schema.descriptor(), version=version, date_modified=modified,
                                       author=author, based_on=based_on,

@@ -33,7 +33,8 @@ def review_reference(citation_file: Path) -> dict:
 
 
 def scholarly_article(*, headline: str, book: str, author: str, version: str, date_modified: str | None,
-                      date_published: str | None, based_on: dict, pdf_url: str | None = None) -> dict:
+                      date_published: str | None, based_on: dict, pdf_url: str | None = None,
+                      in_language: str = "en") -> dict:
     article = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
@@ -44,7 +45,7 @@ def scholarly_article(*, headline: str, book: str, author: str, version: str, da
         "author": {"@type": "Organization", "name": author},
         "isBasedOn": based_on,
         "license": LICENSE_URL,
-        "inLanguage": "en",
+        "inLanguage": in_language,
     }
     if date_modified:
         article["dateModified"] = date_modified

@@ -1,0 +1,167 @@
+"""The edition's language inside the build: the same sources, read through the translation catalogues.
+
+English is the book as written. A translated edition is the same Sphinx project built with `-D language=zh_CN`
+(`make book` builds both; `make serve LANG=zh` previews the Chinese): Sphinx's gettext machinery replaces each
+paragraph by its translation, and the execution cache is shared, so no chapter executes twice for the same data.
+
+Here, for a translated edition:
+- the authors' catalogues are compiled into the build's own folder (reviewkit.i18n.catalogues), and a chapter's
+  page is read again when its catalogue changed (Sphinx tracks the compiled files);
+- Chinese search segments words with jieba, with the glossary's Chinese terms as its dictionary, so a term such as
+  双特异性抗体 is indexed whole;
+- a paragraph whose translation lags its English says so to the reader, with the date and a link (roles
+  `translation-lag`, `translation-missing`).
+
+For every edition: the switcher in the edition banner (reviewkit.sphinx.edition), `hreflang` alternates and the
+Open Graph locale.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import subprocess
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+from reviewkit.i18n import catalogues, languages
+from reviewkit.model import inputs, paths
+
+logger = logging.getLogger(__name__)
+COMPILED = ".reviewkit-locale"
+SEARCH_DICTIONARY = "search-dictionary.txt"
+# jieba keeps a dictionary word whole when its frequency is high enough to beat the split into shorter words.
+SEARCH_WORD_FREQUENCY = 100000
+
+
+def edition_of(app: Sphinx) -> languages.Edition:
+    return languages.edition(app.config.language or languages.SOURCE)
+
+
+def compiled_dir(app: Sphinx) -> Path:
+    return Path(app.outdir).parent / COMPILED
+
+
+def _english_dates(root: Path, docnames) -> dict[str, str]:
+    """Each chapter's date of last change: its newest commit, or today for a chapter edited since."""
+    today = datetime.date.today().isoformat()
+    dates = {}
+    for docname in docnames:
+        source = f"{docname}.md"
+        try:
+            changed = subprocess.run(["git", "status", "--porcelain", "--", source], cwd=root, capture_output=True,
+                                     text=True, check=True).stdout.strip()
+            committed = subprocess.run(["git", "log", "-1", "--format=%cs", "--", source], cwd=root,
+                                       capture_output=True, text=True, check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            changed, committed = "", ""
+        dates[docname] = today if changed or not committed else committed
+    return dates
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """Sphinx reads a page again when its compiled catalogue's file changes: write only a changed one."""
+    if not path.is_file() or path.read_bytes() != data:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def search_dictionary(target: Path) -> Path:
+    """jieba's user dictionary: every Chinese term of data/glossary.csv, one per line."""
+    _, rows = inputs.read_records(paths.data_dir() / "glossary.csv")
+    terms = sorted({(row.get("chinese_term") or "").strip() for _, row in rows} - {""})
+    _write_if_changed(target, "".join(f"{term} {SEARCH_WORD_FREQUENCY} n\n" for term in terms).encode("utf-8"))
+    return target
+
+
+def _on_config_inited(app: Sphinx, config) -> None:
+    try:
+        edition = languages.edition(config.language or languages.SOURCE)
+    except languages.UnknownLanguage as error:
+        raise ExtensionError(f"-D language={config.language}: {error}") from None
+    config.ogp_custom_meta_tags = [*config.ogp_custom_meta_tags,
+                                   f'<meta property="og:locale" content="{edition.og_locale}" />']
+    if edition.code == languages.SOURCE:
+        return
+    target = compiled_dir(app)
+    root = paths.root()
+    chapters = catalogues.catalogues(edition.code, root)
+    staging = target / ".compiling"
+    results = catalogues.compile_for_build(edition.code, staging, _english_dates(root, chapters), root)
+    for compiled in staging.rglob("*.mo"):
+        _write_if_changed(target / compiled.relative_to(staging), compiled.read_bytes())
+    lagging = sum(len(r.lagging) for r in results)
+    missing = sum(len(r.untranslated) for r in results)
+    if lagging or missing:
+        logger.info(f"[reviewkit] {edition.name}: {lagging} paragraph(s) lag their English and {missing} are not "
+                    "translated yet; their pages say so (`make check` lists them)")
+    config.locale_dirs = [str(target)]
+    config.gettext_compact = False
+    config.html_search_options = {**(config.html_search_options or {}),
+                                  "dict": str(search_dictionary(target / SEARCH_DICTIONARY))}
+
+
+def english_twin(docname: str, folder: str) -> str:
+    """The relative address of the English page from the translated page of the same document."""
+    return "../" * (docname.count("/") + folder.count("/") + 1) + f"{docname}.html"
+
+
+def _lag_role(kind: str):
+    def role(name, rawtext, text, lineno, inliner, options=None, content=None):
+        env = inliner.document.settings.env
+        edition = languages.edition(env.config.language)
+        date = html.escape(text.strip())
+        twin = html.escape(english_twin(env.docname, edition.folder))
+        words = (f"英文原文已于 {date} 更新，本段译文可能滞后" if kind == "lag" else
+                 f"本段尚未译成中文（英文原文更新于 {date}），暂以英文显示")
+        markup = (f'<span class="reviewkit-translation-{kind}" lang="zh-Hans">（{words}；'
+                  f'<a href="{twin}" hreflang="en" lang="en">English</a>）</span>')
+        return [nodes.raw(rawtext, markup, format="html")], []
+    return role
+
+
+def alternates(app: Sphinx, pagename: str) -> list[tuple[languages.Edition, str]]:
+    """(edition, address) of every edition of ``pagename``, relative to the page (absolute with a base URL)."""
+    here = edition_of(app)
+    base = (app.config.html_baseurl or "").rstrip("/")
+    up = "../" * (pagename.count("/") + (here.folder.count("/") + 1 if here.folder else 0))
+    found = []
+    for edition in languages.EDITIONS.values():
+        path = (f"{edition.folder}/" if edition.folder else "") + f"{pagename}.html"
+        if base:
+            root = base if not here.folder else base.removesuffix(f"/{here.folder}")
+            found.append((edition, f"{root}/{path}"))
+        else:
+            found.append((edition, up + path))
+    return found
+
+
+def switcher(app: Sphinx, pagename: str) -> str:
+    """Links to the same page in the other editions, for the edition banner."""
+    here = edition_of(app)
+    links = [f'<a class="reviewkit-language" href="{html.escape(href)}" hreflang="{edition.html_lang}" '
+             f'lang="{edition.html_lang}">{html.escape(edition.name)}</a>'
+             for edition, href in alternates(app, pagename) if edition != here]
+    return " ".join(links)
+
+
+def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if doctree is None or pagename not in app.env.found_docs:
+        return
+    tags = [f'<link rel="alternate" hreflang="{edition.html_lang}" href="{html.escape(href)}" />'
+            for edition, href in alternates(app, pagename)]
+    english = dict((e.code, href) for e, href in alternates(app, pagename))[languages.SOURCE]
+    tags.append(f'<link rel="alternate" hreflang="x-default" href="{html.escape(english)}" />')
+    context["metatags"] = context.get("metatags", "") + "\n".join(tags)
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", _on_config_inited)
+    app.add_role(catalogues.LAG_ROLE, _lag_role("lag"))
+    app.add_role(catalogues.UNTRANSLATED_ROLE, _lag_role("missing"))
+    app.connect("html-page-context", _on_html_page_context)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -16,6 +16,8 @@ from reviewkit.model import hygiene
 
 # A MyST role: {name}`target`. Targets of glue roles are keys of glued values.
 ROLE = re.compile(r"\{([a-zA-Z][\w:.-]*)\}`([^`]*)`")
+# A cross-reference with a title of its own: {ref}`the title <label>`.
+_TITLED = re.compile(r"^[^<]*<([^>]+)>\s*$")
 # Full-width look-alikes of the characters a role is made of (typed by a Chinese input method).
 FULL_WIDTH = {"｛": "{", "｝": "}", "｀": "`", "：": ":"}
 _ROLE_LIKE = re.compile(r"[{｛][\w:：.-]{1,24}[}｝][`｀][^`｀\n]*[`｀]")
@@ -29,6 +31,8 @@ def roles(text: str) -> Counter:
     for name, target in ROLE.findall(text):
         if name in {"cite", "cite:t", "cite:p"}:
             found.update((name, key.strip()) for key in target.split(","))
+        elif name in {"ref", "numref", "doc"} and _TITLED.match(target):
+            found[(name, _TITLED.match(target).group(1))] += 1  # a link's title is text to translate; its label is not
         else:
             found[(name, target.strip())] += 1
     return found
@@ -55,8 +59,8 @@ def compare(msgid: str, msgstr: str) -> list[Mismatch]:
         problems.append(Mismatch("role", f"a role typed with full-width characters: {shown!r}",
                                  "write roles in half-width ASCII, exactly as in the English: "
                                  + "".join(FULL_WIDTH.get(c, c) for c in shown)))
-    english_targets = {target for _, target in ROLE.findall(msgid)}
-    for name, target in ROLE.findall(msgstr):
+    english_targets = {target for _, target in roles(msgid)}
+    for name, target in roles(msgstr):
         if target in english_targets:
             continue
         hidden = hygiene.hidden_characters_message(target)

@@ -38,8 +38,16 @@ def roles(text: str) -> Counter:
     return found
 
 
+# Any run of digits, also inside a name (claudin18.2, CD3): a translation may write such a name's number apart.
+DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+
+
 def numbers(text: str) -> Counter:
     return Counter(NUMBER.findall(ROLE.sub(" ", text)))
+
+
+def digit_runs(text: str) -> Counter:
+    return Counter(DIGITS.findall(ROLE.sub(" ", text)))
 
 
 @dataclass(frozen=True)
@@ -79,11 +87,11 @@ def compare(msgid: str, msgstr: str) -> list[Mismatch]:
     for (name, target), count in sorted((have - want).items()):
         problems.append(Mismatch("role", f"the translation adds {{{name}}}`{target}`, which the English does not have",
                                  "use only the roles of the English"))
-    want_n, have_n = numbers(msgid), numbers(msgstr)
+    want_n, have_n = numbers(msgid), digit_runs(msgstr)
     for number in sorted(want_n - have_n):
         problems.append(Mismatch("number", f"the translation drops the number {number}",
                                  "keep every number of the English, written with the same digits"))
-    for number in sorted(have_n - want_n):
+    for number in sorted(numbers(msgstr) - digit_runs(msgid)):
         problems.append(Mismatch("number", f"the translation adds the number {number}, which the English does not have",
                                  "write only the numbers of the English (spell a counting word in Chinese, e.g. 两)"))
     return problems

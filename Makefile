@@ -1,11 +1,13 @@
 # The book's commands. Each sets up its own virtual environment in .venv on first use,
 # from requirements.lock (exact versions with hashes), and reuses it afterwards.
 #
-#   make book       build the HTML site (checks first; warnings are errors; _build/html changes only on success)
+#   make book       build the HTML site, English and Chinese (/zh/) (checks first; warnings are errors;
+#                   _build/html changes only on success)
 #   make test       build the book, then run the whole test suite (unit, build, site, browser)
 #   make unit       the fast tests: everything that needs no built book (no build, no browser)
 #   make check      fast author check of data, schema, references and citations (no build)
-#   make serve      build, preview on http://127.0.0.1:8000, rebuild and reload on every change
+#   make serve      build, preview on http://127.0.0.1:8000, rebuild and reload on every change (LANG=zh: the Chinese)
+#   make translations  bring locales/ in step with the English chapters (new: untranslated; changed: fuzzy)
 #   make linkcheck  check external links (report in _build/linkcheck, not published)
 #   make watch      search for new evidence since the last search; update the screening log and notices
 #   make bench      clean build vs OLD=<commit>, no-op, one-CSV and prose-only rebuilds; page weight
@@ -23,7 +25,7 @@ STAMP  := $(VENV)/.installed-from-lock
 BUILD  := _build
 PYTEST_ARGS ?=
 
-.PHONY: book test unit check serve linkcheck watch bench release lock clean venv
+.PHONY: book test unit check serve translations linkcheck watch bench release lock clean venv
 
 venv: $(STAMP)
 
@@ -65,12 +67,21 @@ unit: $(STAMP)
 # allow the one reload script sphinx-autobuild adds (reviewkit/sphinx/security/csp.py). -D reviewkit_pdf=0: the preview prints
 # no PDF edition on every save (its pages leave out the PDF link); `make book` prints it.
 SERVE_IGNORE := _build .git .venv .pytest_cache tests benchmarks conf.py
+# LANG=zh previews the Chinese edition (from locales/) instead of the English; one language per preview, so the
+# author loop costs what it did. The shell's own LANG (a locale such as C.UTF-8) means English.
+# Both previews share one execution cache: switching language executes nothing again.
+SERVE_LANG := $(if $(filter zh zh_CN zh-Hans,$(LANG)),zh_CN,en)
+SERVE_DIR := $(BUILD)/serve$(if $(filter zh_CN,$(SERVE_LANG)),/zh)
 serve: $(STAMP)
 	$(BIN)/reviewkit check
 	$(BIN)/jupyter-book config sphinx . >/dev/null
-	$(BIN)/sphinx-autobuild . $(BUILD)/serve/html --doctree-dir $(BUILD)/serve/.doctrees --nitpicky \
+	$(BIN)/sphinx-autobuild . $(SERVE_DIR)/html --doctree-dir $(SERVE_DIR)/.doctrees --nitpicky \
+		-D language=$(SERVE_LANG) -D nb_execution_cache_path=$(CURDIR)/$(BUILD)/serve/.jupyter_cache \
 		-D reviewkit_live_reload=127.0.0.1:8000 -D reviewkit_pdf=0 \
 		--host 127.0.0.1 --port 8000 $(foreach path,$(SERVE_IGNORE),--ignore "$(CURDIR)/$(path)")
+
+translations: $(STAMP)
+	$(BIN)/reviewkit translations
 
 linkcheck: $(STAMP)
 	$(BIN)/reviewkit linkcheck

@@ -1,4 +1,4 @@
-"""The `reviewkit` command: `reviewkit check`, `history`, `linkcheck`, `watch`, `release`, `site`."""
+"""The `reviewkit` command: `reviewkit check`, `history`, `build`, `translations`, `linkcheck`, `watch`, `release`, `site`."""
 
 from __future__ import annotations
 
@@ -21,10 +21,13 @@ def _check(_args) -> int:
         print(f"\nmake check: FAILED ({len(problems)} {noun}, {elapsed:.1f} s). Nothing was built.", file=sys.stderr)
         return 1
     print(f"make check: data, schema, references and citations OK ({elapsed:.1f} s)")
+    from reviewkit.checks.translations import lags
     from reviewkit.screening.check import warnings
 
     for warning in warnings():
         print(f"warning: {warning}")
+    for lag in lags():
+        print(f"warning: {lag} (its page says so to readers; translate it, then clear the fuzzy flag)")
     return 0
 
 
@@ -33,6 +36,12 @@ def _build(_args) -> int:
     from reviewkit.publish import build
 
     return build(complete_book=not partial_build_configured())
+
+
+def _translations(args) -> int:
+    from reviewkit.i18n.extract import main as translations_main
+
+    return translations_main(args)
 
 
 def _linkcheck(args) -> int:
@@ -102,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check", help="validate data, schema, references and citations").set_defaults(run=_check)
     commands.add_parser("build", help="check, build into _build/.staging, publish to _build/html on success "
                         "(warnings are errors)").set_defaults(run=_build)
+    translate = commands.add_parser("translations", help="bring the translation catalogues (locales/) in step with the "
+                                    "English chapters: new paragraphs untranslated, changed ones marked fuzzy")
+    translate.add_argument("--language", help="only this edition (default: every translation)")
+    translate.set_defaults(run=_translations)
     link = commands.add_parser("linkcheck", help="check external links (report in _build/linkcheck)")
     link.add_argument("extra", nargs="*",
                       help="extra arguments for jupyter-book build, after --: reviewkit linkcheck -- -D linkcheck_timeout=3")

@@ -118,6 +118,12 @@ def _versions_checks(complete_book: bool) -> list[Problem]:
     return guarded("versions.yml", versions.lint) + guarded("CITATION.cff", citation_check.check)
 
 
+def _translation_checks(complete_book: bool) -> list[Problem]:
+    from reviewkit.checks import translations
+
+    return guarded("locales", translations.check_catalogues)
+
+
 # name -> (the files the group reads, as glob patterns relative to the root; the group's checks).
 # The chapters named in _toc.yml are added to the chapter group's inputs wherever they live.
 GROUPS = {
@@ -126,6 +132,7 @@ GROUPS = {
     "versions": (("versions.yml", "CITATION.cff"), _versions_checks),
     "data": (("data/**/*", "references.bib", "surveillance/**/*"), _data_checks),
     "chapters": (("_toc.yml", "chapters/**/*", "references.bib", "data/**/*"), _chapter_checks),
+    "translations": (("_toc.yml", "locales/**/*"), _translation_checks),
 }
 
 

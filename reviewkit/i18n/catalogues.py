@@ -6,11 +6,13 @@
   the English it was made from as `#| msgid`), a deleted one becomes obsolete (`#~`).
 - `compile_for_build` writes the `.mo` files the Chinese build reads, in the build's own folder (authors'
   files are never touched by a build): translated messages as they are; an out-of-date one with a notice
-  that the English changed; an untranslated one in English, with a notice that it is not translated yet.
+  that the English changed. (A paragraph with no translation of its current English is shown in English by the
+  build, with a notice: reviewkit.sphinx.language.)
 """
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +29,6 @@ _LOCATION_PREFIX = re.compile(r"^(\.\./)+")
 # A glue role without a document (`{glue:text}`key``): the build points it at the chapter itself (see below).
 _LOCAL_GLUE = re.compile(r"\{(glue:text)\}`(?![^`]*::)([^`]+)`")
 LAG_ROLE = "translation-lag"
-UNTRANSLATED_ROLE = "translation-missing"
 
 
 PROJECT = "BsAb-armed T/NK cells for solid tumours: a living review"
@@ -63,11 +64,20 @@ def read(path: Path, code: str | None = None) -> Catalog:
                              ) from error
 
 
-def write(catalog: Catalog, path: Path) -> None:
+_CREATION_DATE = re.compile(rb'^"POT-Creation-Date: .*\n', re.M)
+
+
+def write(catalog: Catalog, path: Path) -> bool:
+    """Write ``catalog`` unless only its creation date would change (no churn in git); True if written."""
+    buffer = io.BytesIO()
+    # One line per message (width 0): a changed paragraph is one changed line in a diff.
+    write_po(buffer, catalog, width=0, omit_header=False, sort_output=False, include_previous=True)
+    data = buffer.getvalue()
+    if path.is_file() and _CREATION_DATE.sub(b"", path.read_bytes()) == _CREATION_DATE.sub(b"", data):
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        # One line per message (width 0): a changed paragraph is one changed line in a diff.
-        write_po(handle, catalog, width=0, omit_header=False, sort_output=False, include_previous=True)
+    path.write_bytes(data)
+    return True
 
 
 def _relative_locations(catalog: Catalog) -> None:
@@ -139,11 +149,8 @@ def compile_for_build(code: str, out_dir: Path, english_updated: dict[str, str],
             if not message.id:
                 continue
             text = message.string if isinstance(message.string, str) else (message.string or ("",))[0]
-            if not text:
+            if not text:  # the build shows the English, saying so (reviewkit.sphinx.language.UntranslatedNotice)
                 untranslated.append(message.id)
-                if _is_block(message.id):
-                    compiled[message.id] = Message(message.id, _own_glue(
-                        f"{message.id} {{{UNTRANSLATED_ROLE}}}`{date}`", docname))
                 continue
             if message.fuzzy:
                 lagging.append(message.id)

@@ -26,6 +26,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from reviewkit.i18n import catalogues, languages
@@ -36,6 +37,8 @@ COMPILED = ".reviewkit-locale"
 SEARCH_DICTIONARY = "search-dictionary.txt"
 # jieba keeps a dictionary word whole when its frequency is high enough to beat the split into shorter words.
 SEARCH_WORD_FREQUENCY = 100000
+# Shorter untranslated paragraphs (a label, a name) stay in English without a notice.
+NOTICE_MIN_LENGTH = 40
 
 
 def edition_of(app: Sphinx) -> languages.Edition:
@@ -105,23 +108,51 @@ def _on_config_inited(app: Sphinx, config) -> None:
                                   "dict": str(search_dictionary(target / SEARCH_DICTIONARY))}
 
 
+class UntranslatedNotice(SphinxTransform):
+    """After Sphinx's Locale transform: a paragraph of a translated edition that found no translation of its current
+    English (new, or edited since `make translations`) stays in English and says so, with the English page's date."""
+
+    default_priority = 21  # Locale is 20
+
+    def apply(self, **kwargs) -> None:
+        if (self.config.language or languages.SOURCE) == languages.SOURCE:
+            return
+        for node in list(self.document.findall(nodes.paragraph)):
+            if "translated" not in node or node["translated"] or _in_caption_or_table(node):
+                continue
+            if len(node.astext()) < NOTICE_MIN_LENGTH:
+                continue
+            date = _english_dates(paths.root(), [self.env.docname])[self.env.docname]
+            node += _notice("missing", date, self.env.docname, languages.edition(self.config.language))
+
+
+def _in_caption_or_table(node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, (nodes.table, nodes.caption, nodes.title, nodes.term)):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _notice(kind: str, date: str, docname: str, edition: languages.Edition) -> nodes.raw:
+    date, twin = html.escape(date), html.escape(english_twin(docname, edition.folder))
+    words = (f"英文原文已于 {date} 更新，本段译文可能滞后" if kind == "lag" else
+             f"本段尚无与英文原文（更新于 {date}）相符的中文译文，暂以英文显示")
+    markup = (f' <span class="reviewkit-translation-{kind}" lang="zh-Hans">（{words}；'
+              f'<a href="{twin}" hreflang="en" lang="en">English</a>）</span>')
+    return nodes.raw("", markup, format="html")
+
+
 def english_twin(docname: str, folder: str) -> str:
     """The relative address of the English page from the translated page of the same document."""
     return "../" * (docname.count("/") + folder.count("/") + 1) + f"{docname}.html"
 
 
-def _lag_role(kind: str):
-    def role(name, rawtext, text, lineno, inliner, options=None, content=None):
-        env = inliner.document.settings.env
-        edition = languages.edition(env.config.language)
-        date = html.escape(text.strip())
-        twin = html.escape(english_twin(env.docname, edition.folder))
-        words = (f"英文原文已于 {date} 更新，本段译文可能滞后" if kind == "lag" else
-                 f"本段尚未译成中文（英文原文更新于 {date}），暂以英文显示")
-        markup = (f'<span class="reviewkit-translation-{kind}" lang="zh-Hans">（{words}；'
-                  f'<a href="{twin}" hreflang="en" lang="en">English</a>）</span>')
-        return [nodes.raw(rawtext, markup, format="html")], []
-    return role
+def _lag_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """`{translation-lag}`<date>``, appended by the build to a translation made from an older English."""
+    env = inliner.document.settings.env
+    return [_notice("lag", text.strip(), env.docname, languages.edition(env.config.language))], []
 
 
 def alternates(app: Sphinx, pagename: str) -> list[tuple[languages.Edition, str]]:
@@ -161,7 +192,7 @@ def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree)
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _on_config_inited)
-    app.add_role(catalogues.LAG_ROLE, _lag_role("lag"))
-    app.add_role(catalogues.UNTRANSLATED_ROLE, _lag_role("missing"))
+    app.add_role(catalogues.LAG_ROLE, _lag_role)
+    app.add_transform(UntranslatedNotice)
     app.connect("html-page-context", _on_html_page_context)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -121,7 +121,7 @@ def _versions_checks(complete_book: bool) -> list[Problem]:
 def _translation_checks(complete_book: bool) -> list[Problem]:
     from reviewkit.checks import translations
 
-    return guarded("locales", translations.check_catalogues)
+    return guarded("locales", translations.check_catalogues, complete_book=complete_book)
 
 
 # name -> (the files the group reads, as glob patterns relative to the root; the group's checks).

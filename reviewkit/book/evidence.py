@@ -12,47 +12,54 @@ from __future__ import annotations
 import pandas as pd
 
 from reviewkit.book.glue import format_value
+from reviewkit.i18n.generated import N_, _
 
 REVIEW = "review"
 # How each value of the provenance vocabulary (data/datapackage.json) reads: a table badge, a heading for a
 # box or a list, and a chart legend. tests/book/test_evidence_vocabulary.py checks every schema value has one.
 PROVENANCE = {
-    "review": {"badge": "Review", "heading": "The review", "legend": "the review"},
-    "update": {"badge": "Since the review", "heading": "Since the review",
-               "legend": "since the review"},
-    "not_in_review": {"badge": "Not in the review", "heading": "Not in the review (published before it)",
-                      "legend": "not in the review (published before it)"},
-    "correction": {"badge": "Correction", "heading": "Correction to the review", "legend": "correction to the review"},
+    "review": {"badge": N_("Review"), "heading": N_("The review"), "legend": N_("the review")},
+    "update": {"badge": N_("Since the review"), "heading": N_("Since the review"),
+               "legend": N_("since the review")},
+    "not_in_review": {"badge": N_("Not in the review"), "heading": N_("Not in the review (published before it)"),
+                      "legend": N_("not in the review (published before it)")},
+    "correction": {"badge": N_("Correction"), "heading": N_("Correction to the review"),
+                   "legend": N_("correction to the review")},
 }
 
 # What kind of source a newer figure comes from (updates.source_kind), as readers see it.
 SOURCE_KINDS = {
-    "peer_reviewed_paper": "Peer-reviewed paper",
-    "conference_abstract": "Conference abstract (not a full peer-reviewed paper)",
-    "company_announcement": "Company announcement (not peer-reviewed)",
-    "news_report": "News report (second-hand)",
-    "registry_record": "Trial-registry record",
-    "regulator_notice": "Regulator's notice",
-    "mirror": "Mirror (a third-party copy of a record)",
-    "bibliographic_record": "Bibliographic record (a database entry, such as PubMed's)",
+    "peer_reviewed_paper": N_("Peer-reviewed paper"),
+    "conference_abstract": N_("Conference abstract (not a full peer-reviewed paper)"),
+    "company_announcement": N_("Company announcement (not peer-reviewed)"),
+    "news_report": N_("News report (second-hand)"),
+    "registry_record": N_("Trial-registry record"),
+    "regulator_notice": N_("Regulator's notice"),
+    "mirror": N_("Mirror (a third-party copy of a record)"),
+    "bibliographic_record": N_("Bibliographic record (a database entry, such as PubMed's)"),
 }
 
 
 def provenance_word(provenance: str, form: str = "badge") -> str:
     """How a provenance value reads to readers (``form``: badge, heading or legend)."""
-    return PROVENANCE[provenance][form]
+    return _(PROVENANCE[provenance][form])
 
 
 def source_kind_label(kind: str) -> str:
-    return SOURCE_KINDS[kind]
+    return _(SOURCE_KINDS[kind])
+
+
+def how_we_know_parts(row) -> list[tuple[str, str]]:
+    """How a newer figure is known, as (label, value) pairs: kind of source, what was read, confidence.
+    ``row`` is a record of data/updates.csv (a mapping). Labels are toolkit text (translated per edition)."""
+    confidence = row.get("confidence_note") or row.get("confidence")
+    return [("", source_kind_label(row["source_kind"])), (_("what was read:"), row["what_was_read"]),
+            (_("confidence:"), confidence)]
 
 
 def how_we_know(row) -> str:
-    """One line saying how a newer figure is known: kind of source, what was read, confidence.
-    ``row`` is a record of data/updates.csv (a mapping)."""
-    confidence = row.get("confidence_note") or row.get("confidence")
-    return (f"{source_kind_label(row['source_kind'])}; what was read: {row['what_was_read']}; "
-            f"confidence: {confidence}")
+    """One line saying how a newer figure is known: kind of source, what was read, confidence."""
+    return "; ".join(f"{label} {value}" if label else value for label, value in how_we_know_parts(row))
 
 
 def of_review(frame: pd.DataFrame) -> pd.DataFrame:

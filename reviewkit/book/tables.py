@@ -11,6 +11,7 @@ from reviewkit.model import anchors, schema
 from reviewkit.book import citations, data, evidence
 from reviewkit.book.evidence import REVIEW
 from reviewkit.book.glue import format_value
+from reviewkit.i18n.generated import N_, _
 
 # Pages live one folder below the site root (chapters/), and the build copies data/ to the site root.
 DATA_URL = "../data/"
@@ -22,7 +23,7 @@ LONG_TEXT = 60
 
 
 # How a registry id is known (clinical_studies.registry_match), where it is not simply stated by the source.
-REGISTRY_MATCH_WORDS = {"matched": "matched, not confirmed: matched from the registry record, never read in the paper"}
+REGISTRY_MATCH_WORDS = {"matched": N_("matched, not confirmed: matched from the registry record, never read in the paper")}
 
 
 def _missing(value) -> bool:
@@ -56,11 +57,11 @@ def _registry_cell(row: pd.Series) -> str:
     """Registry ids linked to their records; where none is known, say so (never a silent blank)."""
     ids = row.get("registry_ids")
     if _missing(ids):
-        return '<span class="reviewkit-registry-none">none found</span>'
+        return f'<span class="reviewkit-registry-none">{html.escape(_("none found"))}</span>'
     from reviewkit.model import registries
     from reviewkit.book.notices import registry_status_text
 
-    match = REGISTRY_MATCH_WORDS.get(row.get("registry_match"))
+    match = _(REGISTRY_MATCH_WORDS.get(row.get("registry_match"), ""))
     # An id never read in the paper says so wherever it shows.
     matched = f' <span class="reviewkit-registry-match">({html.escape(match)})</span>' if match else ""
     links = []
@@ -92,12 +93,19 @@ def _evidence_cell(row: pd.Series) -> str:
     if _missing(provenance) or provenance == REVIEW:
         return evidence.provenance_word(REVIEW)
     badge = html.escape(evidence.provenance_word(provenance))
-    source = "" if _missing(row.get("reference")) else f"; source: {_citation_cell(row.get('reference'))}"
+    # Labels and values sit in elements of their own: a translated edition translates each label whole
+    # (reviewkit.sphinx.output_text), never a sentence with a date in it.
+    source = ("" if _missing(row.get("reference")) else
+              f'; <span>{html.escape(_("source:"))}</span> {_citation_cell(row.get("reference"))}')
     record = _update_record(row.get("update_id"))
-    known = ("" if record is None else
-             f' <span class="reviewkit-how-we-know">{html.escape(evidence.how_we_know(record))}</span>')
+    known = ""
+    if record is not None:
+        parts = [f"<span>{html.escape(label)}</span> {html.escape(str(value))}" if label else
+                 f"<span>{html.escape(str(value))}</span>" for label, value in evidence.how_we_know_parts(record)]
+        known = f' <span class="reviewkit-how-we-know">{"; ".join(parts)}</span>'
     return (f'<span class="reviewkit-badge reviewkit-badge-{html.escape(provenance)}">{badge}</span> '
-            f'<span class="reviewkit-added">added {_cell(row.get("added"))}{source}</span>{known}')
+            f'<span class="reviewkit-added"><span>{html.escape(_("added"))}</span> {_cell(row.get("added"))}'
+            f'{source}</span>{known}')
 
 
 def _value_cell(row: pd.Series, column: str, cited: set[str]) -> str:
@@ -138,21 +146,22 @@ def table_html(frame: pd.DataFrame, *, table: str, caption: str, columns: list[s
     long = {c for c in columns if c not in cited
             and any(len(format_value(v)) > LONG_TEXT for v in frame[c] if not _missing(v))}
     attrs = {c: ' class="reviewkit-long"' if c in long else "" for c in columns}
-    head = ('<th scope="col">Evidence</th>' if with_evidence else "") + "".join(
+    head = (f'<th scope="col">{html.escape(_("Evidence"))}</th>' if with_evidence else "") + "".join(
         f'<th scope="col"{attrs[c]}>{html.escape(titles.get(c, c))}</th>' for c in columns)
     key = anchors.key_fields(schema.resource(table))  # each row carries its anchor (What changed links to it)
     body = "".join(_row_html(row, columns, with_evidence, cited, attrs, anchors.row_id_attribute(table, key, row))
                    for _, row in frame.iterrows())
-    source_text = f"Source: {html.escape(source)}. " if source else ""
+    source_text = f"<span>{html.escape(_('Source:'))}</span> <span>{html.escape(source)}</span>. " if source else ""
     classes = "reviewkit-table reviewkit-table-wide full-width" if wide else "reviewkit-table"
     return (
         f'<figure class="{classes}" data-table="{html.escape(table)}">'
         f"<figcaption>{html.escape(caption)}</figcaption>"
         f'<div class="reviewkit-table-scroll" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
         f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
-        f'<p class="reviewkit-table-source">{source_text}Data: '
+        f'<p class="reviewkit-table-source">{source_text}<span>{html.escape(_("Data:"))}</span> '
         f'<a href="{DATA_URL}{html.escape(csv_name)}" download>{html.escape(csv_name)}</a> '
-        f'(<a href="{DATA_URL}datapackage.json">schema</a>, <a href="data.html#{html.escape(table.replace("_", "-"))}">column definitions</a>)</p>'
+        f'(<a href="{DATA_URL}datapackage.json">{html.escape(_("schema"))}</a>, '
+        f'<a href="data.html#{html.escape(table.replace("_", "-"))}">{html.escape(_("column definitions"))}</a>)</p>'
         "</figure>"
     )
 
@@ -174,7 +183,7 @@ def results_frame(results: pd.DataFrame, studies: pd.DataFrame, outcomes: pd.Dat
     frame["outcome_title"] = frame["outcome"].map(titles)
     frame["describes"] = [
         "; ".join(str(part) for part in (row.arm, row.population, row.time_point, row.comparison) if pd.notna(part))
-        or "all patients" for row in frame.itertuples()]
+        or _("all patients") for row in frame.itertuples()]
     frame["figure"] = [result_text(row) for _, row in frame.iterrows()]
     return frame
 
@@ -183,8 +192,8 @@ def show_results(results: pd.DataFrame, studies: pd.DataFrame, outcomes: pd.Data
                  source: str) -> HTML:
     """Display clinical results, one row per figure, newer evidence marked as such."""
     frame = results_frame(results, studies, outcomes)
-    titles = {"study": "Study (indication)", "outcome_title": "Outcome", "describes": "Describes",
-              "figure": "Figure as the source states it"}
+    titles = {"study": _("Study (indication)"), "outcome_title": _("Outcome"), "describes": _("Describes"),
+              "figure": _("Figure as the source states it")}
     columns = ["outcome_title", "describes", "figure", "note"]
     if frame["study_id"].nunique() > 1:
         columns.insert(0, "study")

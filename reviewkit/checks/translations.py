@@ -20,7 +20,14 @@ REFRESH_FIX = "run `reviewkit translations` to refresh the catalogues from the E
 def _chapters(root: Path | None = None) -> set[str]:
     from reviewkit.model import toc
 
-    return set(toc.toc_files(root))
+    # As Sphinx names documents: an entry written oddly (a suffix, ./, ..; reported by the chapter checks) is the
+    # same page.
+    root = root or paths.root()
+    found = set()
+    for entry in toc.toc_files(root):
+        path = toc.resolve_toc_file(entry.removesuffix(".md").removesuffix(".ipynb"), root)
+        found.add(path.resolve().relative_to(root.resolve()).with_suffix("").as_posix() if path else entry)
+    return found
 
 
 def _line_of(path: Path, msgid: str) -> int | None:
@@ -30,6 +37,10 @@ def _line_of(path: Path, msgid: str) -> int | None:
         if line.startswith(quoted):
             return number
     return None
+
+
+def _english_of(docname: str | None) -> str:
+    return f"{docname}.md" if docname else "the toolkit (reviewkit/, data/datapackage.json)"
 
 
 def _text(message) -> str:
@@ -60,9 +71,13 @@ def check_catalogues(root: Path | None = None, *, complete_book: bool = True) ->
     problems = check_language_folders(root)
     chapters = _chapters(root)
     for code in languages.TRANSLATIONS:
-        for docname, path in catalogues.catalogues(code, root).items():
+        found = catalogues.catalogues(code, root)
+        toolkit = catalogues.toolkit_catalogue(code, root)
+        if toolkit.is_file():
+            found[None] = toolkit
+        for docname, path in found.items():
             where = paths.relative(path)
-            if docname not in chapters:
+            if docname is not None and docname not in chapters:
                 if not complete_book:
                     continue
                 problems.append(Problem(where, None, None, f"translates {docname}.md, which the book does not have",
@@ -80,12 +95,12 @@ def check_catalogues(root: Path | None = None, *, complete_book: bool = True) ->
                     continue
                 for mismatch in parity.compare(message.id, text):
                     problems.append(Problem(where, _line_of(path, message.id), mismatch.field,
-                                            f"{mismatch.message} (English: {docname}.md, \"{message.id[:60]}…\")",
+                                            f"{mismatch.message} (English: {_english_of(docname)}, \"{message.id[:60]}…\")",
                                             mismatch.fix))
             for message in catalog.obsolete.values():
                 if _text(message):
                     problems.append(Problem(where, None, None,
-                                            f"translates a paragraph {docname}.md no longer has: \"{message.id[:60]}…\"",
+                                            f"translates a message {_english_of(docname)} no longer has: \"{message.id[:60]}…\"",
                                             "move the translation to the paragraph that replaced it, then delete the "
                                             "#~ entry"))
     return problems
@@ -108,7 +123,10 @@ def lags(root: Path | None = None) -> list[Lag]:
     """Messages whose translation lags its English: warnings, never problems."""
     found = []
     for code in languages.TRANSLATIONS:
-        for docname, path in catalogues.catalogues(code, root).items():
+        found = list(catalogues.catalogues(code, root).values())
+        if catalogues.toolkit_catalogue(code, root).is_file():
+            found.append(catalogues.toolkit_catalogue(code, root))
+        for path in found:
             try:
                 catalog = catalogues.read(path, code)
             except catalogues.CatalogueError:

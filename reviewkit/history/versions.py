@@ -17,6 +17,7 @@ import yaml
 from reviewkit.history import git as history
 from reviewkit.model import paths
 from reviewkit.model.problems import Problem
+from reviewkit.i18n.generated import _
 
 FILE_NAME = "versions.yml"
 VERSION_PATTERN = re.compile(r"^(?P<year>\d{4})\.(?P<month>0[1-9]|1[0-2])(?:\.(?P<micro>[1-9]\d*))?$")
@@ -150,10 +151,12 @@ class Edition:
     @property
     def label(self) -> str:
         if self.version:
-            return f"Version {self.version.version}, released {self.version.date}"
+            return _("Version {version}, released {date}").format(version=self.version.version,
+                                                                  date=self.version.date)
         if self.latest:
-            return f"Unreleased changes since version {self.latest.version} ({self.latest.date})"
-        return "Unreleased: no version has been released yet"
+            return _("Unreleased changes since version {version} ({date})").format(version=self.latest.version,
+                                                                                   date=self.latest.date)
+        return _("Unreleased: no version has been released yet")
 
     @property
     def version_text(self) -> str:

@@ -21,7 +21,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from reviewkit.i18n import languages
+from reviewkit.i18n import generated, languages
 from reviewkit.model import paths
 
 # Sphinx writes a template's locations relative to its output folder; catalogues keep them relative to the root.
@@ -31,6 +31,9 @@ _LOCAL_GLUE = re.compile(r"\{(glue:text)\}`(?![^`]*::)([^`]+)`")
 LAG_ROLE = "translation-lag"
 
 
+TOOLKIT_HEADER = ("# Chinese translation of the toolkit's own text: labels, badges, column titles and vocabulary (from\n"
+                  "# reviewkit/ and data/datapackage.json). Edit msgstr only; `reviewkit translations` refreshes msgid.\n"
+                  "# Keep every {placeholder} and every number of the English.")
 PROJECT = "BsAb-armed T/NK cells for solid tumours: a living review"
 HEADER = ("# Chinese translation of {docname}.md. Edit msgstr only; `reviewkit translations` refreshes msgid from the\n"
           "# English. Keep every role ({{glue:text}}`...`, {{cite}}`...`, {{ref}}`...`) and every number of the English.")
@@ -49,9 +52,54 @@ def docname_of(path: Path, code: str, root: Path | None = None) -> str:
 
 
 def catalogues(code: str, root: Path | None = None) -> dict[str, Path]:
-    """Every chapter catalogue of ``code``, by document name (``chapters/outlook``)."""
+    """Every chapter catalogue of ``code``, by document name (``chapters/outlook``); not the toolkit's."""
     folder = languages.catalogue_dir(code, root)
-    return {docname_of(path, code, root): path for path in sorted(folder.rglob("*.po"))} if folder.is_dir() else {}
+    found = {docname_of(path, code, root): path for path in sorted(folder.rglob("*.po"))} if folder.is_dir() else {}
+    found.pop(generated.DOMAIN, None)
+    return found
+
+
+def toolkit_catalogue(code: str, root: Path | None = None) -> Path:
+    """The toolkit's own text (reviewkit.i18n.generated): labels, badges, column titles, vocabulary."""
+    return languages.catalogue_dir(code, root) / f"{generated.DOMAIN}.po"
+
+
+def update_toolkit(code: str, root: Path | None = None) -> Path:
+    """Merge the toolkit's messages (extracted from its code and the data package) into its catalogue."""
+    template = Catalog(locale=code, project=PROJECT, fuzzy=False)
+    for message, locations in sorted(generated.toolkit_messages().items()):
+        template[message] = Message(message, "", locations=locations[:3])
+    target = toolkit_catalogue(code, root)
+    if target.exists():
+        catalog = read(target, code)
+        catalog.update(template, update_header_comment=False)
+    else:
+        catalog = Catalog(locale=code, project=PROJECT, fuzzy=False, msgid_bugs_address="",
+                          header_comment=TOOLKIT_HEADER, copyright_holder="The living-review contributors")
+        for message in template:
+            if message.id:
+                catalog[message.id] = Message(message.id, "", locations=message.locations)
+    catalog.fuzzy = False
+    write(catalog, target)
+    return target
+
+
+def compile_toolkit(code: str, out_dir: Path, root: Path | None = None) -> Path | None:
+    """<out_dir>/<code>/LC_MESSAGES/reviewkit.mo from the toolkit's catalogue: translated messages only (an
+    out-of-date one is left out, so its English shows)."""
+    source = toolkit_catalogue(code, root)
+    if not source.is_file():
+        return None
+    catalog = read(source, code)
+    compiled = Catalog(locale=code, fuzzy=False)
+    for message in catalog:
+        if message.id and message.string and not message.fuzzy:
+            compiled[message.id] = Message(message.id, message.string)
+    target = out_dir / code / "LC_MESSAGES" / f"{generated.DOMAIN}.mo"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as handle:
+        write_mo(handle, compiled)
+    return target
 
 
 def read(path: Path, code: str | None = None) -> Catalog:

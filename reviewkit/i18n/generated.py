@@ -32,3 +32,47 @@ def _(message: str) -> str:
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for a marked, untranslated message
     return message
+
+
+def toolkit_messages() -> dict[str, list[tuple[str, int]]]:
+    """Every message of the toolkit's domain, with where it is written: the strings the code marks with ``_`` or
+    ``N_`` (extracted by Babel), and the data package's column titles and descriptions (data/datapackage.json),
+    which tables and the Data page show."""
+    global _messages
+    if _messages is None:
+        from babel.messages.extract import extract_from_dir
+
+        from reviewkit.model import paths, schema
+
+        found: dict[str, list[tuple[str, int]]] = {}
+        package = paths.PACKAGE_DIR
+        for filename, line, message, _comments, _context in extract_from_dir(
+                str(package), method_map=[("**.py", "python")], keywords=KEYWORDS):
+            if isinstance(message, str) and message:
+                found.setdefault(message, []).append((f"reviewkit/{filename}", line))
+        found.update({text: [(where, 0)] for text, where in _book_texts(paths.root()).items() if text not in found})
+        descriptor = paths.relative(paths.datapackage_path())
+        for resource in schema.resources():
+            for field in resource["schema"]["fields"]:
+                for key in ("title", "description"):
+                    if field.get(key):
+                        found.setdefault(field[key], []).append((descriptor, 0))
+        _messages = found
+    return _messages
+
+
+_messages: dict[str, list[tuple[str, int]]] | None = None
+
+
+def _book_texts(root: Path) -> dict[str, str]:
+    """The book's title (_config.yml) and the captions of its table of contents (_toc.yml)."""
+    from reviewkit.model import inputs
+
+    texts = {}
+    config = inputs.load_yaml(root / "_config.yml") or {}
+    if config.get("title"):
+        texts[config["title"]] = "_config.yml"
+    for part in (inputs.load_yaml(root / "_toc.yml") or {}).get("parts", []) or []:
+        if isinstance(part, dict) and part.get("caption"):
+            texts[part["caption"]] = "_toc.yml"
+    return texts

@@ -16,6 +16,8 @@ from reviewkit.model import hygiene
 
 # A MyST role: {name}`target`. Targets of glue roles are keys of glued values.
 ROLE = re.compile(r"\{([a-zA-Z][\w:.-]*)\}`([^`]*)`")
+# A placeholder the toolkit fills in ({date}); not a role (no backtick follows).
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}(?!`)")
 # A cross-reference with a title of its own: {ref}`the title <label>`.
 _TITLED = re.compile(r"^[^<]*<([^>]+)>\s*$")
 # Full-width look-alikes of the characters a role is made of (typed by a Chinese input method).
@@ -87,7 +89,11 @@ def compare(msgid: str, msgstr: str) -> list[Mismatch]:
     for (name, target), count in sorted((have - want).items()):
         problems.append(Mismatch("role", f"the translation adds {{{name}}}`{target}`, which the English does not have",
                                  "use only the roles of the English"))
-    want_n, have_n = numbers(msgid), digit_runs(msgstr)
+    want_p, have_p = Counter(PLACEHOLDER.findall(msgid)), Counter(PLACEHOLDER.findall(msgstr))
+    for placeholder in sorted((want_p - have_p) | (have_p - want_p)):
+        problems.append(Mismatch("placeholder", f"the translation {'drops' if want_p[placeholder] > have_p[placeholder] else 'adds'} "
+                                 f"the placeholder {placeholder}", "keep every {placeholder} of the English, as it is"))
+    want_n, have_n = numbers(msgid), digit_runs(ROLE.sub(" ", msgstr))
     for number in sorted(want_n - have_n):
         problems.append(Mismatch("number", f"the translation drops the number {number}",
                                  "keep every number of the English, written with the same digits"))

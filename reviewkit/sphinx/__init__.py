@@ -14,6 +14,7 @@ from reviewkit.sphinx import build_report, edition, security
 FEATURES = (
     "reviewkit.sphinx.build_report",  # refuse bad sources before reading; publish data, check links, report
     "reviewkit.sphinx.language",  # the edition's language: catalogues, Chinese search, hreflang, lag notices
+    "reviewkit.sphinx.output_text",  # the text inside kernel outputs (tables, charts) in the edition's language
     "reviewkit.sphinx.rebuilds",  # data-aware rebuilds, the execution cache key, where each source check is shown
     "reviewkit.sphinx.rebuilds.parallel_execution",  # the chapters to execute, several kernels at once
     "reviewkit.sphinx.directives",  # {data-dictionary}, {source-check-table}

@@ -24,12 +24,14 @@ import subprocess
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from reviewkit.i18n import catalogues, languages
+from reviewkit.i18n import catalogues, generated, languages
+from reviewkit.i18n.generated import N_, _
 from reviewkit.model import inputs, paths
 
 logger = logging.getLogger(__name__)
@@ -39,6 +41,9 @@ SEARCH_DICTIONARY = "search-dictionary.txt"
 SEARCH_WORD_FREQUENCY = 100000
 # Shorter untranslated paragraphs (a label, a name) stay in English without a notice.
 NOTICE_MIN_LENGTH = 40
+# myst-nb's defaults (nb_code_prompt_show/hide), here to be translated.
+CODE_PROMPT_SHOW = N_("Show code cell {type}")
+CODE_PROMPT_HIDE = N_("Hide code cell {type}")
 
 
 def edition_of(app: Sphinx) -> languages.Edition:
@@ -89,12 +94,14 @@ def _on_config_inited(app: Sphinx, config) -> None:
     config.ogp_custom_meta_tags = [*config.ogp_custom_meta_tags,
                                    f'<meta property="og:locale" content="{edition.og_locale}" />']
     if edition.code == languages.SOURCE:
+        generated.use(None, None)
         return
     target = compiled_dir(app)
     root = paths.root()
     chapters = catalogues.catalogues(edition.code, root)
     staging = target / ".compiling"
     results = catalogues.compile_for_build(edition.code, staging, _english_dates(root, chapters), root)
+    catalogues.compile_toolkit(edition.code, staging, root)
     for compiled in staging.rglob("*.mo"):
         _write_if_changed(target / compiled.relative_to(staging), compiled.read_bytes())
     lagging = sum(len(r.lagging) for r in results)
@@ -102,10 +109,29 @@ def _on_config_inited(app: Sphinx, config) -> None:
     if lagging or missing:
         logger.info(f"[reviewkit] {edition.name}: {lagging} paragraph(s) lag their English and {missing} are not "
                     "translated yet; their pages say so (`make check` lists them)")
+    generated.use(target, edition.code)
+    # The book's title (_config.yml) and myst-nb's toggle of hidden code, in the edition's language.
+    config.html_title = _(config.html_title)
+    config.nb_code_prompt_show = _(CODE_PROMPT_SHOW)
+    config.nb_code_prompt_hide = _(CODE_PROMPT_HIDE)
     config.locale_dirs = [str(target)]
     config.gettext_compact = False
     config.html_search_options = {**(config.html_search_options or {}),
                                   "dict": str(search_dictionary(target / SEARCH_DICTIONARY))}
+
+
+class TranslateCaptions(SphinxTransform):
+    """The captions of the table of contents (_toc.yml), which sphinx-external-toc inserts after Sphinx's own
+    translation, in the edition's language (the toolkit's catalogue holds them: reviewkit.i18n.generated)."""
+
+    default_priority = 101  # sphinx-external-toc's InsertToctrees is 100
+
+    def apply(self, **kwargs) -> None:
+        if (self.config.language or languages.SOURCE) == languages.SOURCE:
+            return
+        for toctree in self.document.findall(addnodes.toctree):
+            if toctree.get("caption"):
+                toctree["caption"] = toctree["rawcaption"] = _(toctree["caption"])
 
 
 class UntranslatedNotice(SphinxTransform):
@@ -161,7 +187,9 @@ def alternates(app: Sphinx, pagename: str) -> list[tuple[languages.Edition, str]
     base = (app.config.html_baseurl or "").rstrip("/")
     up = "../" * (pagename.count("/") + (here.folder.count("/") + 1 if here.folder else 0))
     found = []
-    for edition in languages.EDITIONS.values():
+    # A copy reduced to a few chapters (tests) is built in English only (reviewkit.publish): no other edition.
+    editions = [here] if app.config.reviewkit_partial_build else languages.EDITIONS.values()
+    for edition in editions:
         path = (f"{edition.folder}/" if edition.folder else "") + f"{pagename}.html"
         if base:
             root = base if not here.folder else base.removesuffix(f"/{here.folder}")
@@ -185,6 +213,8 @@ def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree)
         return
     tags = [f'<link rel="alternate" hreflang="{edition.html_lang}" href="{html.escape(href)}" />'
             for edition, href in alternates(app, pagename)]
+    if len(tags) < 2:
+        return
     english = dict((e.code, href) for e, href in alternates(app, pagename))[languages.SOURCE]
     tags.append(f'<link rel="alternate" hreflang="x-default" href="{html.escape(english)}" />')
     context["metatags"] = context.get("metatags", "") + "\n".join(tags)
@@ -194,5 +224,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _on_config_inited)
     app.add_role(catalogues.LAG_ROLE, _lag_role)
     app.add_transform(UntranslatedNotice)
+    app.add_transform(TranslateCaptions)
     app.connect("html-page-context", _on_html_page_context)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -22,6 +22,7 @@ from reviewkit.history import git as history, versions
 from reviewkit.sphinx import language
 from reviewkit.sphinx.edition import jsonld, pdf
 from reviewkit.model import paths, schema
+from reviewkit.i18n.generated import _
 
 logger = logging.getLogger(__name__)
 NEWER_MARKER = "<!-- reviewkit:newer-version -->"  # where the deploy step says that a newer version exists
@@ -55,10 +56,10 @@ def banner(app: Sphinx, pagename: str, pathto) -> str:
     parts = [f'<span class="reviewkit-edition-label">{html.escape(edition.label)}</span>']
     changelog = sorted(getattr(app.env, "reviewkit_changelog_docs", set()))
     if changelog and pagename not in changelog:
-        parts.append(f'<a href="{html.escape(pathto(changelog[0]))}">What changed</a>')
+        parts.append(f'<a href="{html.escape(pathto(changelog[0]))}">{html.escape(_("What changed"))}</a>')
     if app.reviewkit_pdf:
         href = pathto(f"pdf/{pdf_names(edition)[0]}", 1)
-        parts.append(f'<a href="{html.escape(href)}" download>Download PDF</a>')
+        parts.append(f'<a href="{html.escape(href)}" download>{html.escape(_("Download PDF"))}</a>')
     parts.append(language.switcher(app, pagename))
     version = html.escape(edition.version.version if edition.version else "")
     return (f'<div class="reviewkit-edition" role="note" data-version="{version}" data-page="{html.escape(pagename)}">'

@@ -15,6 +15,7 @@ from functools import lru_cache
 from docutils import nodes
 
 from reviewkit.model import records, schema
+from reviewkit.i18n.generated import _
 
 TABLE = "glossary"
 # The boxes written from data, by their classes (reviewkit.sphinx.evidence.updates, reviewkit.sphinx.evidence.source_checks).
@@ -70,7 +71,7 @@ def _outermost_boxes(doctree: nodes.document) -> list[nodes.Element]:
 
 def _note(terms: dict[str, str], used: list[str]) -> nodes.paragraph:
     note = nodes.paragraph(classes=["reviewkit-abbreviations"])
-    note += nodes.emphasis(text="Abbreviations: ")
+    note += nodes.emphasis(text=_("Abbreviations: "))
     note += nodes.Text("; ".join(f"{term}, {terms[term]}" for term in used) + ".")
     return note
 

@@ -16,6 +16,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from reviewkit.model import paths, statuses
 from reviewkit.book.audit import source_check_rows
+from reviewkit.i18n.generated import _
 
 COMPACT_CLASS = "reviewkit-source-check-compact"
 SCRIPT = "reviewkit-source-checks.js"
@@ -36,17 +37,17 @@ class source_check_summary(nodes.TextElement):
 def _finding(check_id: str, row: dict) -> list[nodes.Node]:
     status = row["status"]
     claim = nodes.paragraph()
-    claim += nodes.strong(text="The review: ")
+    claim += nodes.strong(text=_("The review: "))
     claim += nodes.Text(f"{row['claim']} — {row['review_value']}.")
     source = nodes.paragraph()
-    source += nodes.strong(text="The primary source: ")
+    source += nodes.strong(text=_("The primary source: "))
     source += nodes.Text(f"{row['primary_source_value']}.")
     detail = nodes.paragraph()
     detail += nodes.emphasis(text=f"{status.capitalize()}: {statuses.presentation(status).meaning}. ")
     if row.get("note"):
         detail += nodes.Text(row["note"] + " ")
-    detail += nodes.Text(f"What was read: {row['what_was_read'] or 'not stated'}. ")
-    detail += nodes.reference("", "All checks", refuri=f"evidence-audit.html#{source_check_anchor(check_id)}-row")
+    detail += nodes.Text(_("What was read: {what}.").format(what=row["what_was_read"] or _("not stated")) + " ")
+    detail += nodes.reference("", _("All checks"), refuri=f"evidence-audit.html#{source_check_anchor(check_id)}-row")
     return [claim, source, detail]
 
 

@@ -16,15 +16,16 @@ from reviewkit.book import evidence
 from reviewkit.checks.dates import REVIEW_RECEIVED
 from reviewkit.model import records, schema
 from reviewkit.model.problems import Problem
+from reviewkit.i18n.generated import N_, _
 
 TABLE = "updates"
 # Landing-page groups, in order: each lists the records of these provenances.
 GROUPS = (("update",), ("not_in_review",), ("correction",))
 GROUP_INTROS = {
-    "update": f"Published after the review was received ({REVIEW_RECEIVED.isoformat()}).",
-    "not_in_review": "Published before the review was received, but not included in it: evidence the review "
-                     "did not have or did not cite, not evidence that came after it.",
-    "correction": "Primary sources that contradict a statement of the review, shown beside it.",
+    "update": N_("Published after the review was received ({received})."),
+    "not_in_review": N_("Published before the review was received, but not included in it: evidence the review "
+                        "did not have or did not cite, not evidence that came after it."),
+    "correction": N_("Primary sources that contradict a statement of the review, shown beside it."),
 }
 
 
@@ -84,24 +85,25 @@ def grouped(rows: list[dict]) -> list[tuple[tuple[str, ...], list[dict]]]:
 def how_we_know_paragraph(directive: SphinxDirective, row: dict) -> nodes.paragraph:
     """Source (linked citation), kind of source, date, what was read and confidence: how a record is known."""
     source = nodes.paragraph(classes=["reviewkit-how-we-know"])
-    source += nodes.strong(text="Source: ")
+    source += nodes.strong(text=_("Source: "))
     citation, messages = directive.parse_inline(f"{{cite:p}}`{row['reference']}`", lineno=directive.lineno)
     source += citation
     source += messages
-    source += nodes.Text(f" ({evidence.source_kind_label(row['source_kind'])}; published {row['date_published']}). ")
-    source += nodes.strong(text="What was read: ")
+    source += nodes.Text(" " + _("({kind}; published {date}).").format(
+        kind=evidence.source_kind_label(row["source_kind"]), date=row["date_published"]) + " ")
+    source += nodes.strong(text=_("What was read: "))
     source += nodes.Text(f"{row['what_was_read']}. ")
-    source += nodes.strong(text="Confidence: ")
+    source += nodes.strong(text=_("Confidence: "))
     source += nodes.Text(f"{row['confidence_note'] or row['confidence']}.")
     if row["confidence"] == "low":
-        source += nodes.Text(" Low confidence: not a finding.")
+        source += nodes.Text(" " + _("Low confidence: not a finding."))
     return source
 
 
 def unconfirmed_paragraph(row: dict) -> nodes.paragraph | None:
     if not row.get("unconfirmed"):
         return None
-    paragraph = _paragraph("Not established: ", row["unconfirmed"])
+    paragraph = _paragraph(_("Not established: "), row["unconfirmed"])
     paragraph["classes"].append("reviewkit-unconfirmed")
     return paragraph
 
@@ -127,11 +129,12 @@ class EvidenceUpdate(SphinxDirective):
             box["provenance"] = row["provenance"]
             self.state.document.note_explicit_target(box, box)
             label = evidence.provenance_word(row["provenance"], "heading")
-            box += nodes.title(text=f"{label} · {evidence.source_kind_label(row['source_kind'])} · published "
-                                    f"{row['date_published']} · added to this book {row['added']}")
+            box += nodes.title(text=_("{label} · {kind} · published {published} · added to this book {added}").format(
+                label=label, kind=evidence.source_kind_label(row["source_kind"]), published=row["date_published"],
+                added=row["added"]))
             box += nodes.paragraph(text=row["claim"])
             if row["values"]:
-                box += _paragraph("Figures as the source states them: ", row["values"])
+                box += _paragraph(_("Figures as the source states them: "), row["values"])
             box += how_we_know_paragraph(self, row)
             unconfirmed = unconfirmed_paragraph(row)
             if unconfirmed is not None:
@@ -149,12 +152,13 @@ class SinceReview(SphinxDirective):
         self.env.note_dependency(str(schema.resource_path(TABLE)))
         rows = [row for _, row in update_rows().values()]
         if not rows:
-            return [nodes.paragraph(text="No evidence has been added since the review.")]
+            return [nodes.paragraph(text=_("No evidence has been added since the review."))]
         output = []
         for provenances, group in grouped(rows):
             heading = nodes.rubric(text=evidence.provenance_word(provenances[0], "heading"),
                                    classes=["reviewkit-since-review-group"])
-            output += [heading, nodes.paragraph(text=GROUP_INTROS[provenances[0]])]
+            intro = _(GROUP_INTROS[provenances[0]]).format(received=REVIEW_RECEIVED.isoformat())
+            output += [heading, nodes.paragraph(text=intro)]
             listing = nodes.bullet_list(classes=["reviewkit-since-review", f"group-{provenances[0]}"])
             for row in group:
                 item = nodes.list_item(classes=[f"provenance-{row['provenance']}"])
@@ -163,7 +167,7 @@ class SinceReview(SphinxDirective):
                 paragraph += nodes.Text(row["claim"] + " ")
                 link = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=anchor(row["update_id"]),
                                              refexplicit=True, refwarn=True)
-                link += nodes.inline(text="Shown here, with its figures")
+                link += nodes.inline(text=_("Shown here, with its figures"))
                 paragraph += link
                 item += paragraph
                 item += how_we_know_paragraph(self, row)

@@ -123,10 +123,10 @@ def lags(root: Path | None = None) -> list[Lag]:
     """Messages whose translation lags its English: warnings, never problems."""
     found = []
     for code in languages.TRANSLATIONS:
-        found = list(catalogues.catalogues(code, root).values())
+        files = list(catalogues.catalogues(code, root).values())
         if catalogues.toolkit_catalogue(code, root).is_file():
-            found.append(catalogues.toolkit_catalogue(code, root))
-        for path in found:
+            files.append(catalogues.toolkit_catalogue(code, root))
+        for path in files:
             try:
                 catalog = catalogues.read(path, code)
             except catalogues.CatalogueError:

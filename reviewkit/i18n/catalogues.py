@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import difflib
 import io
 import re
 from dataclasses import dataclass
@@ -71,8 +72,7 @@ def update_toolkit(code: str, root: Path | None = None) -> Path:
         template[message] = Message(message, "", locations=locations[:3])
     target = toolkit_catalogue(code, root)
     if target.exists():
-        catalog = read(target, code)
-        catalog.update(template, update_header_comment=False)
+        catalog = merge(read(target, code), template)
     else:
         catalog = Catalog(locale=code, project=PROJECT, fuzzy=False, msgid_bugs_address="",
                           header_comment=TOOLKIT_HEADER, copyright_holder="The living-review contributors")
@@ -133,6 +133,29 @@ def _relative_locations(catalog: Catalog) -> None:
         message.locations = [(_LOCATION_PREFIX.sub("", file), line) for file, line in message.locations]
 
 
+# How alike an English message must be to one that disappeared to inherit its translation (as fuzzy).
+SIMILAR = 0.6
+
+
+def merge(catalog: Catalog, template: Catalog) -> Catalog:
+    """``catalog`` brought in step with ``template``. Unlike a plain Babel update, only a message that
+    *replaced* one (its old English gone from the template) inherits that one's translation, marked fuzzy with
+    the English it was made from: a new message that merely resembles a message still there starts untranslated."""
+    catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+    gone = {key: message for key, message in catalog.obsolete.items() if message.string}
+    for message in catalog:
+        if not message.id or message.string or not gone:
+            continue
+        match = difflib.get_close_matches(message.id, list(gone), n=1, cutoff=SIMILAR)
+        if match:
+            old = gone.pop(match[0])
+            del catalog.obsolete[match[0]]
+            message.string = old.string
+            message.flags.add("fuzzy")
+            message.previous_id = [old.id]
+    return catalog
+
+
 def update(template_dir: Path, code: str, root: Path | None = None) -> dict[str, Path]:
     """Merge every template (<template_dir>/<docname>.pot) into the catalogue of ``code``; returns the
     catalogues written."""
@@ -145,8 +168,7 @@ def update(template_dir: Path, code: str, root: Path | None = None) -> dict[str,
         _relative_locations(template)
         target = catalogue_path(docname, code, root)
         if target.exists():
-            catalog = read(target, code)
-            catalog.update(template, update_header_comment=False)
+            catalog = merge(read(target, code), template)
         else:
             catalog = Catalog(locale=code, project=PROJECT, fuzzy=False, header_comment=HEADER.format(docname=docname),
                               msgid_bugs_address="", copyright_holder="The living-review contributors")

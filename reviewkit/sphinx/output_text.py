@@ -23,7 +23,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.i18n import docname_to_domain
 
 from reviewkit.book.chart_markup import SPEC_CLASS, json_for_html
-from reviewkit.i18n import generated, languages
+from reviewkit.i18n import catalogues, generated, languages
 
 # A message has a word in it: numbers, dates, ids and punctuation alone are data, the same in every edition.
 _WORDS = re.compile(r"[A-Za-z]{2,}")
@@ -177,7 +177,11 @@ class TranslateOutputs(SphinxTransform):
 
         def translate(message: str) -> str:
             toolkit = generated._(message)
-            return toolkit if toolkit != message else chapter.gettext(message)
+            if toolkit != message:
+                return toolkit
+            translated = chapter.gettext(message)
+            # A translation made from an older English carries its notice for paragraphs: an output keeps English.
+            return message if f"{{{catalogues.LAG_ROLE}}}" in translated else translated
 
         for node in list(self.document.findall(nodes.raw)):
             if _is_output(node):

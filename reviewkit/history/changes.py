@@ -11,17 +11,25 @@ from dataclasses import dataclass, field
 
 from reviewkit.history import rowlabels as words
 from reviewkit.history.git import Snapshot, Table
+from reviewkit.i18n.generated import N_, _
 
 # Headings of a version's changes, in the order shown.
 CATEGORIES = {
-    "evidence": "New evidence",
-    "corrections": "Corrections",
-    "source-checks": "Source checks",
-    "references": "References",
-    "structure": "Tables and columns",
+    "evidence": N_("New evidence"),
+    "corrections": N_("Corrections"),
+    "source-checks": N_("Source checks"),
+    "references": N_("References"),
+    "structure": N_("Tables and columns"),
 }
 SOURCE_CHECK_TABLES = {"source_checks"}
-LONG_TEXT = 100  # longer values are "revised", not printed old → new
+
+
+# A provenance that qualifies a change's heading ("New study (update)").
+PROVENANCE_WORDS = {"update": N_("update"), "not_in_review": N_("not in review"), "correction": N_("correction")}
+
+
+def evidence_word(provenance: str) -> str:
+    return _(PROVENANCE_WORDS[provenance]) if provenance in PROVENANCE_WORDS else provenance.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -92,9 +100,9 @@ def _source(snapshot: Snapshot, table: Table, row: dict[str, str]) -> str:
         if target == "references":
             parts.append(words.short_reference(snapshot.references.get(value), value))
         elif target in SOURCE_CHECK_TABLES:
-            parts.append(f"source check {value}")
+            parts.append(_("source check {id}").format(id=value))
         elif target == "updates":
-            parts.append(f"newer-evidence record {value}")
+            parts.append(_("newer-evidence record {id}").format(id=value))
     return "; ".join(dict.fromkeys(parts))
 
 
@@ -105,26 +113,30 @@ def _row_changes(old_snap: Snapshot, new_snap: Snapshot, name: str) -> list[Chan
     renames = renamed_columns(old, new)
     old_columns, new_columns = _fields(old), _fields(new)
     for before, after in renames.items():
-        changes.append(Change("structure", [f"Column renamed in {title}: {words.field_title(old, before)} → "
-                                            f"{words.field_title(new, after)}"]))
+        changes.append(Change("structure", [_("Column renamed in {table}: {old} → {new}").format(
+            table=title, old=words.field_title(old, before), new=words.field_title(new, after))]))
     added = [words.field_title(new, c) for c in new_columns if c not in old_columns and c not in renames.values()]
     removed = [words.field_title(old, c) for c in old_columns if c not in new_columns and c not in renames]
-    for names, one, several in ((added, "New column in", "New columns in"),
-                                (removed, "Column removed from", "Columns removed from")):
+    for names, one, several in ((added, N_("New column in {table}: {columns}"), N_("New columns in {table}: {columns}")),
+                                (removed, N_("Column removed from {table}: {columns}"),
+                                 N_("Columns removed from {table}: {columns}"))):
         if names:  # one line per table: a reshaped table is one change, not one per column
-            changes.append(Change("structure", [f"{several if len(names) > 1 else one} {title}: {'; '.join(names)}"]))
+            changes.append(Change("structure", [_(several if len(names) > 1 else one).format(
+                table=title, columns="; ".join(names))]))
     defined = []
     pairs = [(c, renames.get(c, c)) for c in old_columns if renames.get(c, c) in new_columns]
     for before, after in pairs:
         was, now = old.field(before) or {}, new.field(after) or {}
         if was.get("unit", "") != now.get("unit", "") and (was or now):
-            changes.append(Change("structure", [f"Unit of {words.field_title(new, after)} in {title}: "
-                                                f"{was.get('unit') or words.EMPTY} → {now.get('unit') or words.EMPTY}"]))
+            changes.append(Change("structure", [_("Unit of {column} in {table}: {old} → {new}").format(
+                column=words.field_title(new, after), table=title, old=was.get("unit") or _(words.EMPTY),
+                new=now.get("unit") or _(words.EMPTY))]))
         if was.get("description") and now.get("description") and was["description"] != now["description"]:
             defined.append(words.field_title(new, after))
     if defined:
-        changes.append(Change("structure", [f"Definition{'s' if len(defined) > 1 else ''} revised in {title}: "
-                                            + "; ".join(defined)]))
+        template = N_("Definitions revised in {table}: {columns}") if len(defined) > 1 else N_(
+            "Definition revised in {table}: {columns}")
+        changes.append(Change("structure", [_(template).format(table=title, columns="; ".join(defined))]))
 
     noun = words.row_noun(new_snap, name)
     category = "source-checks" if name in SOURCE_CHECK_TABLES else "evidence"
@@ -133,7 +145,8 @@ def _row_changes(old_snap: Snapshot, new_snap: Snapshot, name: str) -> list[Chan
             continue
         provenance = (row.get("provenance") or "").strip()
         qualified = provenance and provenance != "review" and provenance not in noun
-        heading = f"New {noun}" + (f" ({provenance.replace('_', ' ')})" if qualified else "")
+        heading = (_("New {noun} ({provenance})").format(noun=noun, provenance=evidence_word(provenance)) if qualified
+                   else _("New {noun}").format(noun=noun))
         label = words.row_label(new_snap, name, key)
         if name in SOURCE_CHECK_TABLES:
             status = row.get("status", "").strip()
@@ -143,7 +156,8 @@ def _row_changes(old_snap: Snapshot, new_snap: Snapshot, name: str) -> list[Chan
             changes.append(Change(category, [f"{heading}: ", (label, RowLink(name, key))], RowLink(name, key)))
     for key in old.rows:
         if key not in new.rows:
-            changes.append(Change("corrections", [f"Removed {noun}: {words.row_label(old_snap, name, key)}"]))
+            changes.append(Change("corrections", [_("Removed {noun}: {row}").format(
+                noun=noun, row=words.row_label(old_snap, name, key))]))
     for key, row in new.rows.items():
         before_row = old.rows.get(key)
         if before_row is None:
@@ -161,30 +175,32 @@ def _value_change(old_snap: Snapshot, snap: Snapshot, name: str, key, row, colum
     table, column = snap.tables[name], columns[1]
     was, now = values
     label = words.row_label(snap, name, key)
-    verb = "Updated" if (row.get("provenance") or "").strip() in ("update", "not_in_review") else "Corrected"
+    newer = (row.get("provenance") or "").strip() in ("update", "not_in_review")
     # In a long-form table the figure is in `value`: its row label already says what it measures.
-    column_title = "" if column == "value" else words.field_title(table, column) + " of "
+    column_title = "" if column == "value" else _("{column} of").format(column=words.field_title(table, column)) + " "
     if max(len(was), len(now)) > LONG_TEXT:
         return Change(category if category == "source-checks" else "corrections",
-                      [f"Revised: {column_title}", (label, RowLink(name, key)), " (the wording changed)"])
+                      [_("Revised:") + " " + column_title, (label, RowLink(name, key)),
+                       " " + _("(the wording changed)")])
     unit = words.unit(table, column, row)
     unit = "" if not unit else (unit if unit == "%" else f" {unit}")
     source = _source(snap, table, row)
     return Change(category if category == "source-checks" else "corrections",
-                  [f"{verb}: {column_title}", (label, RowLink(name, key)),
+                  [(_("Updated:") if newer else _("Corrected:")) + " " + column_title, (label, RowLink(name, key)),
                    f" {words.display_value(old_snap, old_snap.tables[name], columns[0], was)} → "
                    f"{words.display_value(snap, table, column, now)}{unit}"
-                   + (f" (source: {source})" if source else "")])
+                   + (" " + _("(source: {source})").format(source=source) if source else "")])
 
 
 def _reference_changes(old: Snapshot, new: Snapshot) -> list[Change]:
     changes = []
     for key, fields in new.references.items():
         if key not in old.references:
-            changes.append(Change("references", ["Reference added: ", (words.format_reference(fields), RefLink(key))]))
+            changes.append(Change("references", [_("Reference added:") + " ",
+                                                 (words.format_reference(fields), RefLink(key))]))
     for key, fields in old.references.items():
         if key not in new.references:
-            changes.append(Change("references", [f"Reference removed: {words.format_reference(fields)}"]))
+            changes.append(Change("references", [_("Reference removed:") + f" {words.format_reference(fields)}"]))
     for key, fields in new.references.items():
         before = old.references.get(key)
         if before is None or before == fields:
@@ -192,8 +208,8 @@ def _reference_changes(old: Snapshot, new: Snapshot) -> list[Change]:
         for name in sorted(set(before) | set(fields)):
             if before.get(name, "") != fields.get(name, "") and name != "ENTRYTYPE":
                 changes.append(Change("references", [
-                    "Reference corrected: ", (words.short_reference(fields, key), RefLink(key)),
-                    f", {name}: {before.get(name) or words.EMPTY} → {fields.get(name) or words.EMPTY}"]))
+                    _("Reference corrected:") + " ", (words.short_reference(fields, key), RefLink(key)),
+                    f", {name}: {before.get(name) or _(words.EMPTY)} → {fields.get(name) or _(words.EMPTY)}"]))
     return changes
 
 
@@ -203,14 +219,15 @@ def diff(old: Snapshot, new: Snapshot) -> list[Change]:
     for name, table in new.tables.items():
         if name not in old.tables:
             count = len(table.rows)
-            changes.append(Change("evidence", ["New table: ", (words.table_title(new, name), TableLink(name)),
-                                               f" ({count} row{'s' if count != 1 else ''})"]))
+            rows = _("1 row") if count == 1 else _("{count} rows").format(count=count)
+            changes.append(Change("evidence", [_("New table:") + " ", (words.table_title(new, name), TableLink(name)),
+                                               f" ({rows})"]))
         else:
             changes += _row_changes(old, new, name)
     for name, table in old.tables.items():
         if name not in new.tables:
-            changes.append(Change("structure", [f"Table removed: {words.table_title(old, name)} "
-                                                f"({len(table.rows)} rows)"]))
+            changes.append(Change("structure", [_("Table removed: {table} ({count} rows)").format(
+                table=words.table_title(old, name), count=len(table.rows))]))
     changes += _reference_changes(old, new)
     order = list(CATEGORIES)
     return sorted(changes, key=lambda c: order.index(c.category))

@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 
 from reviewkit.history.git import Snapshot, Table
+from reviewkit.i18n.generated import N_, _
 
 # What one row of a table is called. Other tables: "row of <table title>".
 ROW_NOUNS = {
-    "clinical_studies": "study", "preclinical_studies": "preclinical study", "clinical_results": "result",
-    "preclinical_targets": "preclinical target", "approved_products": "approval", "platforms": "platform",
-    "car_t_solid_targets": "CAR-T trial target", "bottlenecks": "bottleneck or direction",
-    "glossary": "glossary term", "source_checks": "source check", "updates": "record of newer evidence",
-    "outcomes": "outcome",
+    "clinical_studies": N_("study"), "preclinical_studies": N_("preclinical study"), "clinical_results": N_("result"),
+    "preclinical_targets": N_("preclinical target"), "approved_products": N_("approval"), "platforms": N_("platform"),
+    "car_t_solid_targets": N_("CAR-T trial target"), "bottlenecks": N_("bottleneck or direction"),
+    "glossary": N_("glossary term"), "source_checks": N_("source check"), "updates": N_("record of newer evidence"),
+    "outcomes": N_("outcome"),
 }
 # Labels, tried in order on any table: the first whose columns (outside [...]) the table has, and whose
 # cells are filled, names the row. {a|b} is the first non-empty of columns a, b; [...] is left out when a
@@ -34,7 +35,7 @@ LABELS = (
 )
 UNIT_WORDS = {"percent": "%"}
 MAX_LABEL = 110
-EMPTY = "not given"
+EMPTY = N_("not given")
 
 
 def _clip(text: str, limit: int = MAX_LABEL) -> str:
@@ -110,18 +111,18 @@ def fill(template: str, value) -> str:
 
 def row_noun(snapshot: Snapshot, table_name: str) -> str:
     if table_name in ROW_NOUNS:
-        return ROW_NOUNS[table_name]
-    return f"row of {table_title(snapshot, table_name)}"
+        return _(ROW_NOUNS[table_name])
+    return _("row of {table}").format(table=table_title(snapshot, table_name))
 
 
 def table_title(snapshot: Snapshot, table_name: str) -> str:
     table = snapshot.tables.get(table_name)
-    return (table.resource.get("title") if table else None) or table_name.replace("_", " ")
+    return _((table.resource.get("title") if table else None) or table_name.replace("_", " "))
 
 
 def field_title(table: Table, column: str) -> str:
     field = table.field(column) or {}
-    return field.get("title") or column.replace("_", " ")
+    return _(field.get("title") or column.replace("_", " "))
 
 
 def unit(table: Table, column: str, row: dict[str, str]) -> str:

@@ -14,6 +14,7 @@ from reviewkit.history import git as history, since_review, versions
 from reviewkit.history.changes import Change, diff
 from reviewkit.history.git import Snapshot
 from reviewkit.history.versions import Version
+from reviewkit.i18n.generated import _
 
 
 @dataclass
@@ -43,15 +44,16 @@ def timeline() -> tuple[list[Entry], Snapshot]:
     exactly_latest = bool(released) and versions.edition().version is not None
     if not released:
         baseline = since_review.title(current)
-        entries.append(Entry(f"Unreleased changes since {baseline}", anchor(None), None,
+        entries.append(Entry(_("Unreleased changes since {baseline}").format(baseline=baseline), anchor(None), None,
                              since_review.changes(current), snapshot=current, baseline=baseline))
     elif not exactly_latest:
-        entries.append(Entry(f"Unreleased changes since version {released[0].version}", anchor(None), None,
+        entries.append(Entry(_("Unreleased changes since version {version}").format(version=released[0].version),
+                             anchor(None), None,
                              diff(snapshots[0], current), snapshot=current))
     for index, version in enumerate(released):
         earlier = snapshots[index + 1] if index + 1 < len(snapshots) else None
         baseline = "" if earlier else since_review.title(snapshots[index])
-        entries.append(Entry(f"Version {version.version}", anchor(version.version), version,
+        entries.append(Entry(_("Version {version}").format(version=version.version), anchor(version.version), version,
                              diff(earlier, snapshots[index]) if earlier else since_review.changes(snapshots[index]),
                              first=earlier is None, snapshot=snapshots[index], baseline=baseline))
     return entries, current

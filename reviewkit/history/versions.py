@@ -17,15 +17,15 @@ import yaml
 from reviewkit.history import git as history
 from reviewkit.model import paths
 from reviewkit.model.problems import Problem
-from reviewkit.i18n.generated import _
+from reviewkit.i18n.generated import N_, _
 
 FILE_NAME = "versions.yml"
 VERSION_PATTERN = re.compile(r"^(?P<year>\d{4})\.(?P<month>0[1-9]|1[0-2])(?:\.(?P<micro>[1-9]\d*))?$")
 # The authors' classification of an update (Cochrane "What's new" / PRISMA-LSR practice): a controlled vocabulary.
 CLASSIFICATIONS = {
-    "changes-conclusion": "New evidence that changes a conclusion",
-    "new-evidence": "New evidence that does not change a conclusion",
-    "corrections-only": "Corrections only",
+    "changes-conclusion": N_("New evidence that changes a conclusion"),
+    "new-evidence": N_("New evidence that does not change a conclusion"),
+    "corrections-only": N_("Corrections only"),
 }
 HEADER = """\
 # Released versions of the living review, newest first. Each is the annotated git tag v<version>.
@@ -129,7 +129,7 @@ def released() -> list[Version]:
     problems = lint()
     if problems:
         raise ValueError("versions.yml has problems:\n" + "\n".join(map(str, problems)))
-    entries, _ = _entries(file.read_text(encoding="utf-8"))
+    entries, _lines = _entries(file.read_text(encoding="utf-8"))
     return [Version(str(e["version"]), str(e["date"]), e["classification"], " ".join(str(e["summary"]).split()))
             for e in entries]
 
@@ -170,7 +170,7 @@ def _listed_at(commit: str) -> set[str]:
     """The versions versions.yml lists in the tree of ``commit`` (none where it is missing or unreadable)."""
     raw = history.file_at(commit, FILE_NAME)
     try:
-        entries, _ = _entries(raw.decode("utf-8")) if raw is not None else ([], [])
+        entries, _lines = _entries(raw.decode("utf-8")) if raw is not None else ([], [])
     except (UnicodeDecodeError, yaml.YAMLError, ValueError):
         return set()
     return {str(entry.get("version")) for entry in entries if isinstance(entry, dict)}

@@ -53,6 +53,8 @@ def toolkit_messages() -> dict[str, list[tuple[str, int]]]:
         found.update({text: [(where, 0)] for text, where in _book_texts(paths.root()).items() if text not in found})
         descriptor = paths.relative(paths.datapackage_path())
         for resource in schema.resources():
+            if resource.get("title"):
+                found.setdefault(resource["title"], []).append((descriptor, 0))
             for field in resource["schema"]["fields"]:
                 for key in ("title", "description"):
                     if field.get(key):

@@ -23,6 +23,7 @@ from reviewkit.history import git as history, rowlabels, timeline
 from reviewkit.history.changes import CATEGORIES, RefLink, RowLink, TableLink
 from reviewkit.history.git import Snapshot
 from reviewkit.model.anchors import row_anchor
+from reviewkit.i18n.generated import _
 
 ROW_ID = re.compile(r'\bid="(row-[^"]+)"')
 SECTION_COLUMNS = ("chapter", "review_section", "section")
@@ -49,7 +50,7 @@ class ChangeLog(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         self.env.__dict__.setdefault("reviewkit_changelog_docs", set()).add(self.env.docname)
-        entries, _ = self.env.app.reviewkit_timeline
+        entries, _found = self.env.app.reviewkit_timeline
         return [self._entry(entry) for entry in entries]
 
     def _entry(self, entry: timeline.Entry) -> nodes.section:
@@ -57,28 +58,28 @@ class ChangeLog(SphinxDirective):
         section += nodes.title(text=entry.title)
         if entry.version:
             meta = nodes.paragraph(classes=["reviewkit-release"])
-            meta += nodes.Text(f"Released {entry.version.date}. ")
-            meta += nodes.strong(text=entry.version.classification_text + ".")
+            meta += nodes.Text(_("Released {date}.").format(date=entry.version.date) + " ")
+            meta += nodes.strong(text=_(entry.version.classification_text) + ".")
             section += meta
             section += nodes.paragraph(text=entry.version.summary, classes=["reviewkit-release-summary"])
         if entry.baseline:
             section += nodes.paragraph(text=(
-                f"Compared with {entry.baseline}, the baseline of the first version: every update and correction "
-                "the book has made since, by chapter, with the review's figure → the newer one where a figure "
-                "changed. Each links to the place the book shows it." if entry.changes else
-                f"Nothing has been added to {entry.baseline} yet."))
+                _("Compared with {baseline}, the baseline of the first version: every update and correction "
+                  "the book has made since, by chapter, with the review's figure → the newer one where a figure "
+                  "changed. Each links to the place the book shows it.") if entry.changes else
+                _("Nothing has been added to {baseline} yet.")).format(baseline=entry.baseline))
             if entry.changes:
                 section += self._by_chapter(entry.changes)
             return section
         if entry.version is None and not entry.changes:
             section += nodes.paragraph(text=(
-                "No change to the data or the references since the last version. Changes to a chapter's text "
-                "show in its Last updated date."))
+                _("No change to the data or the references since the last version. Changes to a chapter's text "
+                  "show in its Last updated date.")))
         for category, heading in CATEGORIES.items():
             changes = [c for c in entry.changes if c.category == category]
             if not changes:
                 continue
-            section += nodes.paragraph("", "", nodes.strong(text=heading), classes=["reviewkit-change-group"])
+            section += nodes.paragraph("", "", nodes.strong(text=_(heading)), classes=["reviewkit-change-group"])
             items = nodes.bullet_list(classes=["reviewkit-changes"])
             for change in changes:
                 items += nodes.list_item("", self._paragraph(change))
@@ -195,7 +196,7 @@ def _group_by_chapter(app: Sphinx, node: changes_by_chapter, places: Places, fro
             uri = app.builder.get_relative_uri(fromdocname, docname)
             heading += nodes.strong("", "", nodes.reference("", places.title(docname), refuri=uri, internal=True))
         else:
-            heading += nodes.strong(text="Elsewhere in the data")
+            heading += nodes.strong(text=_("Elsewhere in the data"))
         items = nodes.bullet_list(classes=["reviewkit-changes"])
         for item in groups[docname]:
             items += item
@@ -217,7 +218,7 @@ def _resolve(app: Sphinx, doctree, fromdocname: str) -> None:
             if found is None or isinstance(target, RowLink) and found[0] == fromdocname:
                 node.replace_self([])
             else:
-                node.replace_self(nodes.Text(f" in {places.title(found[0])}"))
+                node.replace_self(nodes.Text(" " + _("in {page}").format(page=places.title(found[0]))))
             continue
         if found is None:
             node.replace_self(nodes.Text(node.astext()))

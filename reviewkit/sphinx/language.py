@@ -80,7 +80,7 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 
 def search_dictionary(target: Path) -> Path:
     """jieba's user dictionary: every Chinese term of data/glossary.csv, one per line."""
-    _, rows = inputs.read_records(paths.data_dir() / "glossary.csv")
+    _header, rows = inputs.read_records(paths.data_dir() / "glossary.csv")
     terms = sorted({(row.get("chinese_term") or "").strip() for _, row in rows} - {""})
     _write_if_changed(target, "".join(f"{term} {SEARCH_WORD_FREQUENCY} n\n" for term in terms).encode("utf-8"))
     return target

@@ -18,6 +18,7 @@ from sphinx.application import Sphinx
 
 from reviewkit.model import paths
 from reviewkit.watch.strategy import STRATEGY_FILE
+from reviewkit.i18n.generated import _
 
 TEMPLATES = paths.TEMPLATES_DIR
 SEARCHES = "data/searches.csv"
@@ -47,7 +48,7 @@ def searched(root: Path | None = None) -> tuple[str | None, set[str]]:
 
 
 def when(date: str) -> str:
-    return f"in {date}" if len(date) == 7 else f"on {date}"
+    return (_("in {month}") if len(date) == 7 else _("on {date}")).format(month=date, date=date)
 
 
 def _config_inited(app: Sphinx, config) -> None:
@@ -58,7 +59,9 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
     date, covers = searched()
     # Only where the living-mode page is built (partial builds of a few chapters leave it out).
     if date and pagename in covers and LIVING_MODE in app.env.found_docs:
-        context["evidence_searched"] = {"when": when(date), "url": context["pathto"](LIVING_MODE)}
+        context["evidence_searched"] = {
+            "text": _("Evidence for this page last searched {when}").format(when=when(date)),
+            "link": _("living mode"), "url": context["pathto"](LIVING_MODE)}
 
 
 def _env_updated(app: Sphinx, env) -> list[str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po, unescape, write_po
 
 from reviewkit.i18n import languages
 from reviewkit.model import paths
@@ -57,11 +57,25 @@ def catalogues(code: str, root: Path | None = None) -> dict[str, Path]:
 def read(path: Path, code: str | None = None) -> Catalog:
     try:
         with path.open("rb") as handle:
-            return read_po(handle, locale=code, abort_invalid=True)
+            catalog = read_po(handle, locale=code, abort_invalid=True)
     except Exception as error:  # Babel raises PoFileError with the line; anything else is as bad
         raise CatalogueError(f"{paths.relative(path)}: not a readable gettext catalogue ({error}). Fix the "
                              "entry it names (every msgid/msgstr quoted on one line, quotes inside escaped as \\\")"
                              ) from error
+    _restore_previous(catalog)
+    return catalog
+
+
+def _restore_previous(catalog: Catalog) -> None:
+    """Babel writes the English a fuzzy translation was made from as `#| msgid "…"` (wrapped like a comment) but
+    reads it back as a translator's comment: restore it, so that a catalogue read and written again keeps it
+    as it was (and a second `reviewkit translations` changes nothing)."""
+    for message in catalog:
+        previous = [comment[1:].strip() for comment in message.user_comments if comment.startswith("|")]
+        if not previous or not previous[0].startswith('msgid "'):
+            continue
+        message.user_comments = [comment for comment in message.user_comments if not comment.startswith("|")]
+        message.previous_id = [unescape(" ".join(previous).removeprefix("msgid "))]
 
 
 _CREATION_DATE = re.compile(rb'^"POT-Creation-Date: .*\n', re.M)
@@ -98,7 +112,11 @@ def update(template_dir: Path, code: str, root: Path | None = None) -> dict[str,
         target = catalogue_path(docname, code, root)
         if target.exists():
             catalog = read(target, code)
+            previous = {message.id: message.previous_id for message in catalog if message.previous_id}
             catalog.update(template, update_header_comment=False)
+            for message in catalog:  # Babel keeps an old English only when it matches fuzzily now, not since
+                if message.fuzzy and not message.previous_id and message.id in previous:
+                    message.previous_id = previous[message.id]
         else:
             catalog = Catalog(locale=code, project=PROJECT, fuzzy=False, header_comment=HEADER.format(docname=docname),
                               msgid_bugs_address="", copyright_holder="The living-review contributors")

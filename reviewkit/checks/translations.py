@@ -23,12 +23,16 @@ def _chapters(root: Path | None = None) -> set[str]:
     return set(toc.toc_files(root))
 
 
-def _line_of(path: Path, msgid: str) -> int | None:
-    """The line of ``msgid`` in the catalogue (Babel keeps the entry's line only for its locations)."""
-    quoted = 'msgid "' + msgid.replace("\\", "\\\\").replace('"', '\\"')
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.startswith(quoted):
-            return number
+def _line_of(path: Path, msgid: str, prefix: str = "") -> int | None:
+    """The line of ``msgid`` in the catalogue (Babel keeps the entry's line only for its locations); ``prefix``
+    "#~ " for an obsolete entry."""
+    quoted = prefix + 'msgid "' + msgid.replace("\\", "\\\\").replace('"', '\\"')
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # The whole line first: a short msgid ("Outlook") begins a longer one's line too.
+    for candidates in ([quoted + '"'], None):
+        for number, line in enumerate(lines, start=1):
+            if (line in candidates) if candidates else line.startswith(quoted):
+                return number
     return None
 
 
@@ -71,7 +75,7 @@ def check_catalogues(root: Path | None = None, *, complete_book: bool = True) ->
             try:
                 catalog = catalogues.read(path, code)
             except catalogues.CatalogueError as error:
-                problems.append(Problem(where, None, None, str(error).split(": ", 1)[1],
+                problems.append(Problem(where, error.line, error.field, str(error).split(": ", 1)[1],
                                         "fix the entry; every msgid and msgstr is one double-quoted line"))
                 continue
             for message in catalog:
@@ -84,7 +88,7 @@ def check_catalogues(root: Path | None = None, *, complete_book: bool = True) ->
                                             mismatch.fix))
             for message in catalog.obsolete.values():
                 if _text(message):
-                    problems.append(Problem(where, None, None,
+                    problems.append(Problem(where, _line_of(path, message.id, "#~ "), "msgstr",
                                             f"translates a paragraph {docname}.md no longer has: \"{message.id[:60]}…\"",
                                             "move the translation to the paragraph that replaced it, then delete the "
                                             "#~ entry"))

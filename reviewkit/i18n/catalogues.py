@@ -37,7 +37,18 @@ HEADER = ("# Chinese translation of {docname}.md. Edit msgstr only; `reviewkit t
 
 
 class CatalogueError(ValueError):
-    """A catalogue Babel cannot read: names the file and, where Babel says, the line."""
+    """A catalogue that is no well-formed gettext file: names the file and the line of the entry."""
+
+    def __init__(self, message: str, line: int | None = None, field: str | None = None):
+        super().__init__(message)
+        self.line, self.field = line, field
+
+
+# Every line of a catalogue as gettext writes it: a comment, a keyword and one quoted string, or a quoted string
+# alone (a continuation). Babel reads an unclosed quote or an unquoted msgstr without a word (as a shorter or
+# empty translation), so each line is held to this first.
+_PO_LINE = re.compile(r'\s*(?:#.*|(?:(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*)?')
+_KEYWORD = re.compile(r"\s*(msgctxt|msgid_plural|msgid|msgstr)\b")
 
 
 def catalogue_path(docname: str, code: str, root: Path | None = None) -> Path:
@@ -55,13 +66,20 @@ def catalogues(code: str, root: Path | None = None) -> dict[str, Path]:
 
 
 def read(path: Path, code: str | None = None) -> Catalog:
+    data = path.read_bytes()
+    for number, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), start=1):
+        if not _PO_LINE.fullmatch(line):
+            keyword = _KEYWORD.match(line)
+            raise CatalogueError(f"{paths.relative(path)}: line {number} is no gettext entry line: {line[:80]!r}. "
+                                 "Write each msgid and msgstr as its keyword and one double-quoted string, with "
+                                 "every quote inside escaped as \\\"", number, keyword and keyword.group(1))
     try:
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=code, abort_invalid=True)
+        catalog = read_po(io.BytesIO(data), locale=code, abort_invalid=True)
     except Exception as error:  # Babel raises PoFileError with the line; anything else is as bad
+        line = getattr(error, "lineno", None)
         raise CatalogueError(f"{paths.relative(path)}: not a readable gettext catalogue ({error}). Fix the "
-                             "entry it names (every msgid/msgstr quoted on one line, quotes inside escaped as \\\")"
-                             ) from error
+                             "entry it names (every msgid/msgstr quoted on one line, quotes inside escaped as \\\")",
+                             None if line is None else line + 1) from error
     _restore_previous(catalog)
     return catalog
 

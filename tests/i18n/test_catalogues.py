@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import write_po
@@ -172,3 +173,24 @@ def test_compiling_never_touches_the_authors_catalogues(tmp_path):
     assert path.read_bytes() == before
     assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.mo")] == \
         [f"compiled/{CODE}/LC_MESSAGES/{DOC}.mo"]
+
+
+# ---------------------------------------------------------------- read
+@pytest.mark.parametrize("bad", ['msgstr "展望', 'msgstr "展"望"', "msgstr 展望", 'msgstr "展望" 展'])
+def test_a_line_babel_would_read_as_another_translation_is_refused_with_its_line(tmp_path, bad):
+    path = catalogue(tmp_path, DOC, [("Outlook", "展望", False), ("Key findings", "要点", False)])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = lines.index('msgstr "展望"') + 1
+    lines[number - 1] = bad
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(catalogues.CatalogueError) as raised:
+        catalogues.read(path, CODE)
+    assert (raised.value.line, raised.value.field) == (number, "msgstr")
+
+
+def test_wrapped_entries_and_comments_read_as_written(tmp_path):
+    path = tmp_path / "wrapped.po"
+    path.write_text('# a translator\'s note\n#, fuzzy\n#| msgid "Old"\nmsgid ""\n"Outlook "\n"and \\"more\\""\n'
+                    'msgstr "展望"\n\n#~ msgid "Gone"\n#~ msgstr ""\n', encoding="utf-8")
+    catalog = catalogues.read(path, CODE)
+    assert catalog['Outlook and "more"'].string == "展望" and list(catalog.obsolete) == ["Gone"]

@@ -90,6 +90,8 @@ def _on_config_inited(app: Sphinx, config) -> None:
                                    f'<meta property="og:locale" content="{edition.og_locale}" />']
     if edition.code == languages.SOURCE:
         return
+    # After doctools.js (200), before Sphinx's translations.js (500): see the script.
+    app.add_js_file("reviewkit-translations.js", priority=499)
     target = compiled_dir(app)
     root = paths.root()
     chapters = catalogues.catalogues(edition.code, root)

@@ -7,6 +7,7 @@ translated yet) is a warning: the page says so to its readers (reviewkit.i18n.ca
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,8 @@ REFRESH_FIX = "run `reviewkit translations` to refresh the catalogues from the E
 def _chapters(root: Path | None = None) -> set[str]:
     from reviewkit.model import toc
 
-    return set(toc.toc_files(root))
+    # As Sphinx reads an entry (a suffix, ./ or ..): a malformed entry is the toc check's one problem, not also here.
+    return {posixpath.normpath(entry).removesuffix(".md") for entry in toc.toc_files(root)}
 
 
 def _line_of(path: Path, msgid: str, prefix: str = "") -> int | None:

@@ -7,6 +7,7 @@ translated yet) is a warning: the page says so to its readers (reviewkit.i18n.ca
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,22 +21,20 @@ REFRESH_FIX = "run `reviewkit translations` to refresh the catalogues from the E
 def _chapters(root: Path | None = None) -> set[str]:
     from reviewkit.model import toc
 
-    # As Sphinx names documents: an entry written oddly (a suffix, ./, ..; reported by the chapter checks) is the
-    # same page.
-    root = root or paths.root()
-    found = set()
-    for entry in toc.toc_files(root):
-        path = toc.resolve_toc_file(entry.removesuffix(".md").removesuffix(".ipynb"), root)
-        found.add(path.resolve().relative_to(root.resolve()).with_suffix("").as_posix() if path else entry)
-    return found
+    # As Sphinx reads an entry (a suffix, ./ or ..): a malformed entry is the toc check's one problem, not also here.
+    return {posixpath.normpath(entry).removesuffix(".md") for entry in toc.toc_files(root)}
 
 
-def _line_of(path: Path, msgid: str) -> int | None:
-    """The line of ``msgid`` in the catalogue (Babel keeps the entry's line only for its locations)."""
-    quoted = 'msgid "' + msgid.replace("\\", "\\\\").replace('"', '\\"')
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.startswith(quoted):
-            return number
+def _line_of(path: Path, msgid: str, prefix: str = "") -> int | None:
+    """The line of ``msgid`` in the catalogue (Babel keeps the entry's line only for its locations); ``prefix``
+    "#~ " for an obsolete entry."""
+    quoted = prefix + 'msgid "' + msgid.replace("\\", "\\\\").replace('"', '\\"')
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # The whole line first: a short msgid ("Outlook") begins a longer one's line too.
+    for candidates in ([quoted + '"'], None):
+        for number, line in enumerate(lines, start=1):
+            if (line in candidates) if candidates else line.startswith(quoted):
+                return number
     return None
 
 
@@ -86,7 +85,7 @@ def check_catalogues(root: Path | None = None, *, complete_book: bool = True) ->
             try:
                 catalog = catalogues.read(path, code)
             except catalogues.CatalogueError as error:
-                problems.append(Problem(where, None, None, str(error).split(": ", 1)[1],
+                problems.append(Problem(where, error.line, error.field, str(error).split(": ", 1)[1],
                                         "fix the entry; every msgid and msgstr is one double-quoted line"))
                 continue
             for message in catalog:
@@ -99,7 +98,7 @@ def check_catalogues(root: Path | None = None, *, complete_book: bool = True) ->
                                             mismatch.fix))
             for message in catalog.obsolete.values():
                 if _text(message):
-                    problems.append(Problem(where, None, None,
+                    problems.append(Problem(where, _line_of(path, message.id, "#~ "), "msgstr",
                                             f"translates a message {_english_of(docname)} no longer has: \"{message.id[:60]}…\"",
                                             "move the translation to the paragraph that replaced it, then delete the "
                                             "#~ entry"))

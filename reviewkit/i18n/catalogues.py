@@ -20,7 +20,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po, unescape, write_po
 
 from reviewkit.i18n import generated, languages
 from reviewkit.model import paths
@@ -41,7 +41,18 @@ HEADER = ("# Chinese translation of {docname}.md. Edit msgstr only; `reviewkit t
 
 
 class CatalogueError(ValueError):
-    """A catalogue Babel cannot read: names the file and, where Babel says, the line."""
+    """A catalogue that is no well-formed gettext file: names the file and the line of the entry."""
+
+    def __init__(self, message: str, line: int | None = None, field: str | None = None):
+        super().__init__(message)
+        self.line, self.field = line, field
+
+
+# Every line of a catalogue as gettext writes it: a comment, a keyword and one quoted string, or a quoted string
+# alone (a continuation). Babel reads an unclosed quote or an unquoted msgstr without a word (as a shorter or
+# empty translation), so each line is held to this first.
+_PO_LINE = re.compile(r'\s*(?:#.*|(?:(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*)?')
+_KEYWORD = re.compile(r"\s*(msgctxt|msgid_plural|msgid|msgstr)\b")
 
 
 def catalogue_path(docname: str, code: str, root: Path | None = None) -> Path:
@@ -103,13 +114,34 @@ def compile_toolkit(code: str, out_dir: Path, root: Path | None = None) -> Path 
 
 
 def read(path: Path, code: str | None = None) -> Catalog:
+    data = path.read_bytes()
+    for number, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), start=1):
+        if not _PO_LINE.fullmatch(line):
+            keyword = _KEYWORD.match(line)
+            raise CatalogueError(f"{paths.relative(path)}: line {number} is no gettext entry line: {line[:80]!r}. "
+                                 "Write each msgid and msgstr as its keyword and one double-quoted string, with "
+                                 "every quote inside escaped as \\\"", number, keyword and keyword.group(1))
     try:
-        with path.open("rb") as handle:
-            return read_po(handle, locale=code, abort_invalid=True)
+        catalog = read_po(io.BytesIO(data), locale=code, abort_invalid=True)
     except Exception as error:  # Babel raises PoFileError with the line; anything else is as bad
+        line = getattr(error, "lineno", None)
         raise CatalogueError(f"{paths.relative(path)}: not a readable gettext catalogue ({error}). Fix the "
-                             "entry it names (every msgid/msgstr quoted on one line, quotes inside escaped as \\\")"
-                             ) from error
+                             "entry it names (every msgid/msgstr quoted on one line, quotes inside escaped as \\\")",
+                             None if line is None else line + 1) from error
+    _restore_previous(catalog)
+    return catalog
+
+
+def _restore_previous(catalog: Catalog) -> None:
+    """Babel writes the English a fuzzy translation was made from as `#| msgid "…"` (wrapped like a comment) but
+    reads it back as a translator's comment: restore it, so that a catalogue read and written again keeps it
+    as it was (and a second `reviewkit translations` changes nothing)."""
+    for message in catalog:
+        previous = [comment[1:].strip() for comment in message.user_comments if comment.startswith("|")]
+        if not previous or not previous[0].startswith('msgid "'):
+            continue
+        message.user_comments = [comment for comment in message.user_comments if not comment.startswith("|")]
+        message.previous_id = [unescape(" ".join(previous).removeprefix("msgid "))]
 
 
 _CREATION_DATE = re.compile(rb'^"POT-Creation-Date: .*\n', re.M)
@@ -141,7 +173,11 @@ def merge(catalog: Catalog, template: Catalog) -> Catalog:
     """``catalog`` brought in step with ``template``. Unlike a plain Babel update, only a message that
     *replaced* one (its old English gone from the template) inherits that one's translation, marked fuzzy with
     the English it was made from: a new message that merely resembles a message still there starts untranslated."""
+    previous = {message.id: message.previous_id for message in catalog if message.previous_id}
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+    for message in catalog:  # an entry still fuzzy from an earlier merge keeps the English it was made from
+        if message.fuzzy and not message.previous_id and message.id in previous:
+            message.previous_id = previous[message.id]
     gone = {key: message for key, message in catalog.obsolete.items() if message.string}
     for message in catalog:
         if not message.id or message.string or not gone:

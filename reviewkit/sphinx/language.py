@@ -96,6 +96,8 @@ def _on_config_inited(app: Sphinx, config) -> None:
     if edition.code == languages.SOURCE:
         generated.use(None, None)
         return
+    # After doctools.js (200), before Sphinx's translations.js (500): see the script.
+    app.add_js_file("reviewkit-translations.js", priority=499)
     target = compiled_dir(app)
     root = paths.root()
     chapters = catalogues.catalogues(edition.code, root)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reviewkit.book.glue import format_value
-from reviewkit.i18n.generated import N_, _
+from reviewkit.i18n.generated import _, N_, translated
 
 REVIEW = "review"
 # How each value of the provenance vocabulary (data/datapackage.json) reads: a table badge, a heading for a
@@ -42,11 +42,11 @@ SOURCE_KINDS = {
 
 def provenance_word(provenance: str, form: str = "badge") -> str:
     """How a provenance value reads to readers (``form``: badge, heading or legend)."""
-    return _(PROVENANCE[provenance][form])
+    return translated(PROVENANCE[provenance][form])
 
 
 def source_kind_label(kind: str) -> str:
-    return _(SOURCE_KINDS[kind])
+    return translated(SOURCE_KINDS[kind])
 
 
 def how_we_know_parts(row) -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ from reviewkit.model import anchors, schema
 from reviewkit.book import citations, data, evidence
 from reviewkit.book.evidence import REVIEW
 from reviewkit.book.glue import format_value
-from reviewkit.i18n.generated import N_, _
+from reviewkit.i18n.generated import _, N_, translated
 
 # Pages live one folder below the site root (chapters/), and the build copies data/ to the site root.
 DATA_URL = "../data/"
@@ -61,7 +61,7 @@ def _registry_cell(row: pd.Series) -> str:
     from reviewkit.model import registries
     from reviewkit.book.notices import registry_status_text
 
-    match = _(REGISTRY_MATCH_WORDS.get(row.get("registry_match"), ""))
+    match = translated(REGISTRY_MATCH_WORDS.get(row.get("registry_match"), ""))
     # An id never read in the paper says so wherever it shows.
     matched = f' <span class="reviewkit-registry-match">({html.escape(match)})</span>' if match else ""
     links = []

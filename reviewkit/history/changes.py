@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from reviewkit.history import rowlabels as words
 from reviewkit.history.git import Snapshot, Table
-from reviewkit.i18n.generated import N_, _
+from reviewkit.i18n.generated import _, N_, translated
 
 # Headings of a version's changes, in the order shown.
 CATEGORIES = {
@@ -29,7 +29,7 @@ PROVENANCE_WORDS = {"update": N_("update"), "not_in_review": N_("not in review")
 
 
 def evidence_word(provenance: str) -> str:
-    return _(PROVENANCE_WORDS[provenance]) if provenance in PROVENANCE_WORDS else provenance.replace("_", " ")
+    return translated(PROVENANCE_WORDS[provenance]) if provenance in PROVENANCE_WORDS else provenance.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def _row_changes(old_snap: Snapshot, new_snap: Snapshot, name: str) -> list[Chan
                                 (removed, N_("Column removed from {table}: {columns}"),
                                  N_("Columns removed from {table}: {columns}"))):
         if names:  # one line per table: a reshaped table is one change, not one per column
-            changes.append(Change("structure", [_(several if len(names) > 1 else one).format(
+            changes.append(Change("structure", [translated(several if len(names) > 1 else one).format(
                 table=title, columns="; ".join(names))]))
     defined = []
     pairs = [(c, renames.get(c, c)) for c in old_columns if renames.get(c, c) in new_columns]
@@ -129,14 +129,14 @@ def _row_changes(old_snap: Snapshot, new_snap: Snapshot, name: str) -> list[Chan
         was, now = old.field(before) or {}, new.field(after) or {}
         if was.get("unit", "") != now.get("unit", "") and (was or now):
             changes.append(Change("structure", [_("Unit of {column} in {table}: {old} → {new}").format(
-                column=words.field_title(new, after), table=title, old=was.get("unit") or _(words.EMPTY),
-                new=now.get("unit") or _(words.EMPTY))]))
+                column=words.field_title(new, after), table=title, old=was.get("unit") or translated(words.EMPTY),
+                new=now.get("unit") or translated(words.EMPTY))]))
         if was.get("description") and now.get("description") and was["description"] != now["description"]:
             defined.append(words.field_title(new, after))
     if defined:
         template = N_("Definitions revised in {table}: {columns}") if len(defined) > 1 else N_(
             "Definition revised in {table}: {columns}")
-        changes.append(Change("structure", [_(template).format(table=title, columns="; ".join(defined))]))
+        changes.append(Change("structure", [translated(template).format(table=title, columns="; ".join(defined))]))
 
     noun = words.row_noun(new_snap, name)
     category = "source-checks" if name in SOURCE_CHECK_TABLES else "evidence"
@@ -209,7 +209,7 @@ def _reference_changes(old: Snapshot, new: Snapshot) -> list[Change]:
             if before.get(name, "") != fields.get(name, "") and name != "ENTRYTYPE":
                 changes.append(Change("references", [
                     _("Reference corrected:") + " ", (words.short_reference(fields, key), RefLink(key)),
-                    f", {name}: {before.get(name) or _(words.EMPTY)} → {fields.get(name) or _(words.EMPTY)}"]))
+                    f", {name}: {before.get(name) or translated(words.EMPTY)} → {fields.get(name) or translated(words.EMPTY)}"]))
     return changes
 
 

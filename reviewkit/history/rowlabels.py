@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from reviewkit.history.git import Snapshot, Table
-from reviewkit.i18n.generated import N_, _
+from reviewkit.i18n.generated import _, N_, translated
 
 # What one row of a table is called. Other tables: "row of <table title>".
 ROW_NOUNS = {
@@ -111,18 +111,18 @@ def fill(template: str, value) -> str:
 
 def row_noun(snapshot: Snapshot, table_name: str) -> str:
     if table_name in ROW_NOUNS:
-        return _(ROW_NOUNS[table_name])
+        return translated(ROW_NOUNS[table_name])
     return _("row of {table}").format(table=table_title(snapshot, table_name))
 
 
 def table_title(snapshot: Snapshot, table_name: str) -> str:
     table = snapshot.tables.get(table_name)
-    return _((table.resource.get("title") if table else None) or table_name.replace("_", " "))
+    return translated((table.resource.get("title") if table else None) or table_name.replace("_", " "))
 
 
 def field_title(table: Table, column: str) -> str:
     field = table.field(column) or {}
-    return _(field.get("title") or column.replace("_", " "))
+    return translated(field.get("title") or column.replace("_", " "))
 
 
 def unit(table: Table, column: str, row: dict[str, str]) -> str:

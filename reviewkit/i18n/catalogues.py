@@ -76,8 +76,9 @@ def toolkit_catalogue(code: str, root: Path | None = None) -> Path:
     return languages.catalogue_dir(code, root) / f"{generated.DOMAIN}.po"
 
 
-def update_toolkit(code: str, root: Path | None = None) -> Path:
-    """Merge the toolkit's messages (extracted from its code and the data package) into its catalogue."""
+def update_toolkit(code: str, root: Path | None = None, moved: dict[str, str] | None = None) -> Path:
+    """Merge the toolkit's messages (extracted from its code and the data package) into its catalogue;
+    ``moved`` gives translations of messages that came from a chapter's catalogue."""
     template = Catalog(locale=code, project=PROJECT, fuzzy=False)
     for message, locations in sorted(generated.toolkit_messages().items()):
         template[message] = Message(message, "", locations=locations[:3])
@@ -90,6 +91,9 @@ def update_toolkit(code: str, root: Path | None = None) -> Path:
         for message in template:
             if message.id:
                 catalog[message.id] = Message(message.id, "", locations=message.locations)
+    for message in catalog:
+        if message.id and not message.string and message.id in (moved or {}):
+            message.string = moved[message.id]
     catalog.fuzzy = False
     write(catalog, target)
     return target
@@ -193,9 +197,12 @@ def merge(catalog: Catalog, template: Catalog) -> Catalog:
 
 
 def update(template_dir: Path, code: str, root: Path | None = None) -> dict[str, Path]:
-    """Merge every template (<template_dir>/<docname>.pot) into the catalogue of ``code``; returns the
-    catalogues written."""
+    """Merge every template (<template_dir>/<docname>.pot) into the catalogue of ``code``, then the toolkit's
+    messages into its own; returns the catalogues written. A message that moved from a chapter's catalogue to the
+    toolkit's (a label the toolkit now writes itself) takes its translation along instead of becoming obsolete."""
     written = {}
+    moved: dict[str, str] = {}
+    toolkit = generated.toolkit_messages()
     for template_path in sorted(template_dir.rglob("*.pot")):
         docname = template_path.relative_to(template_dir).with_suffix("").as_posix()
         if docname == "sphinx":  # the theme's own strings: the theme ships their translations
@@ -205,6 +212,11 @@ def update(template_dir: Path, code: str, root: Path | None = None) -> dict[str,
         target = catalogue_path(docname, code, root)
         if target.exists():
             catalog = merge(read(target, code), template)
+            for key, message in list(catalog.obsolete.items()):
+                if message.id in toolkit:
+                    if message.string and not message.fuzzy:
+                        moved.setdefault(message.id, message.string)
+                    del catalog.obsolete[key]
         else:
             catalog = Catalog(locale=code, project=PROJECT, fuzzy=False, header_comment=HEADER.format(docname=docname),
                               msgid_bugs_address="", copyright_holder="The living-review contributors")
@@ -214,6 +226,7 @@ def update(template_dir: Path, code: str, root: Path | None = None) -> dict[str,
         catalog.fuzzy = False
         write(catalog, target)
         written[docname] = target
+    written[generated.DOMAIN] = update_toolkit(code, root, moved)
     return written
 
 

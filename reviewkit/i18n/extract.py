@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reviewkit.i18n import catalogues, generated, languages
+from reviewkit.i18n import catalogues, languages
 from reviewkit.model import paths
 
 TEMPLATES = Path("_build") / "gettext"
@@ -53,7 +53,6 @@ def main(args) -> int:
         return 1
     for code in codes:
         written = catalogues.update(templates, code, root)
-        written[generated.DOMAIN] = catalogues.update_toolkit(code, root)
         for docname, path in written.items():
             untranslated, fuzzy, obsolete = _counts(path, code)
             if untranslated or fuzzy or obsolete:

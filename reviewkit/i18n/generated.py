@@ -2,7 +2,8 @@
 edition's language: one catalogue, locales/<language>/LC_MESSAGES/reviewkit.po, the toolkit's gettext domain.
 
 Code marks such text with ``_("...")`` where it is written, or ``N_("...")`` where it is defined once (a module
-constant) and translated where it is shown with ``_(constant)``. `make translations` extracts both with Babel.
+constant) and translated where it is shown with ``translated(constant)``. `make translations` extracts the literal
+strings of ``_`` and ``N_`` with Babel (``translated`` is no keyword: its argument is a value, not a message).
 A build of a translated edition installs its catalogue (`use`); everywhere else, and for a message the catalogue
 lacks, the English stands.
 """
@@ -28,6 +29,11 @@ def use(locale_dir: Path | None, code: str | None) -> None:
 
 def _(message: str) -> str:
     return _translation.gettext(message) if message else message
+
+
+def translated(value: str) -> str:
+    """A message held in a variable (a constant marked with N_, a title from the data package)."""
+    return _translation.gettext(value) if value else value
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for a marked, untranslated message

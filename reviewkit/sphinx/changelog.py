@@ -23,7 +23,7 @@ from reviewkit.history import git as history, rowlabels, timeline
 from reviewkit.history.changes import CATEGORIES, RefLink, RowLink, TableLink
 from reviewkit.history.git import Snapshot
 from reviewkit.model.anchors import row_anchor
-from reviewkit.i18n.generated import _
+from reviewkit.i18n.generated import _, translated
 
 ROW_ID = re.compile(r'\bid="(row-[^"]+)"')
 SECTION_COLUMNS = ("chapter", "review_section", "section")
@@ -59,7 +59,7 @@ class ChangeLog(SphinxDirective):
         if entry.version:
             meta = nodes.paragraph(classes=["reviewkit-release"])
             meta += nodes.Text(_("Released {date}.").format(date=entry.version.date) + " ")
-            meta += nodes.strong(text=_(entry.version.classification_text) + ".")
+            meta += nodes.strong(text=translated(entry.version.classification_text) + ".")
             section += meta
             section += nodes.paragraph(text=entry.version.summary, classes=["reviewkit-release-summary"])
         if entry.baseline:
@@ -79,7 +79,7 @@ class ChangeLog(SphinxDirective):
             changes = [c for c in entry.changes if c.category == category]
             if not changes:
                 continue
-            section += nodes.paragraph("", "", nodes.strong(text=_(heading)), classes=["reviewkit-change-group"])
+            section += nodes.paragraph("", "", nodes.strong(text=translated(heading)), classes=["reviewkit-change-group"])
             items = nodes.bullet_list(classes=["reviewkit-changes"])
             for change in changes:
                 items += nodes.list_item("", self._paragraph(change))

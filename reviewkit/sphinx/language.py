@@ -31,7 +31,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from reviewkit.i18n import catalogues, generated, languages
-from reviewkit.i18n.generated import N_, _
+from reviewkit.i18n.generated import N_, translated
 from reviewkit.model import inputs, paths
 
 logger = logging.getLogger(__name__)
@@ -113,9 +113,9 @@ def _on_config_inited(app: Sphinx, config) -> None:
                     "translated yet; their pages say so (`make check` lists them)")
     generated.use(target, edition.code)
     # The book's title (_config.yml) and myst-nb's toggle of hidden code, in the edition's language.
-    config.html_title = _(config.html_title)
-    config.nb_code_prompt_show = _(CODE_PROMPT_SHOW)
-    config.nb_code_prompt_hide = _(CODE_PROMPT_HIDE)
+    config.html_title = translated(config.html_title)
+    config.nb_code_prompt_show = translated(CODE_PROMPT_SHOW)
+    config.nb_code_prompt_hide = translated(CODE_PROMPT_HIDE)
     config.locale_dirs = [str(target)]
     config.gettext_compact = False
     config.html_search_options = {**(config.html_search_options or {}),
@@ -133,7 +133,7 @@ class TranslateCaptions(SphinxTransform):
             return
         for toctree in self.document.findall(addnodes.toctree):
             if toctree.get("caption"):
-                toctree["caption"] = toctree["rawcaption"] = _(toctree["caption"])
+                toctree["caption"] = toctree["rawcaption"] = translated(toctree["caption"])
 
 
 class UntranslatedNotice(SphinxTransform):

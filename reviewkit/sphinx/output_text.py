@@ -176,7 +176,7 @@ class TranslateOutputs(SphinxTransform):
         chapter, _ = init_catalogue(self.config.locale_dirs, code, docname_to_domain(self.env.docname, False))
 
         def translate(message: str) -> str:
-            toolkit = generated._(message)
+            toolkit = generated.translated(message)
             if toolkit != message:
                 return toolkit
             translated = chapter.gettext(message)

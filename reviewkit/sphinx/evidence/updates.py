@@ -16,7 +16,7 @@ from reviewkit.book import evidence
 from reviewkit.checks.dates import REVIEW_RECEIVED
 from reviewkit.model import records, schema
 from reviewkit.model.problems import Problem
-from reviewkit.i18n.generated import N_, _
+from reviewkit.i18n.generated import _, N_, translated
 
 TABLE = "updates"
 # Landing-page groups, in order: each lists the records of these provenances.
@@ -157,7 +157,7 @@ class SinceReview(SphinxDirective):
         for provenances, group in grouped(rows):
             heading = nodes.rubric(text=evidence.provenance_word(provenances[0], "heading"),
                                    classes=["reviewkit-since-review-group"])
-            intro = _(GROUP_INTROS[provenances[0]]).format(received=REVIEW_RECEIVED.isoformat())
+            intro = translated(GROUP_INTROS[provenances[0]]).format(received=REVIEW_RECEIVED.isoformat())
             output += [heading, nodes.paragraph(text=intro)]
             listing = nodes.bullet_list(classes=["reviewkit-since-review", f"group-{provenances[0]}"])
             for row in group:

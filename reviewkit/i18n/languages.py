@@ -22,11 +22,13 @@ class Edition:
     folder: str  # where the edition sits in the site ("" for the English at the root)
     name: str  # the edition's name in its own language, as the switcher shows it
     og_locale: str
+    aliases: tuple[str, ...] = ()  # other codes authors may type for it
 
 
 EDITIONS = {
     SOURCE: Edition(SOURCE, "en", "", "English", "en_GB"),
-    "zh_CN": Edition("zh_CN", "zh-Hans", "zh", "中文", "zh_CN"),
+    # html_lang as Sphinx writes <html lang> for zh_CN, so the page, hreflang and JSON-LD say the same.
+    "zh_CN": Edition("zh_CN", "zh-CN", "zh", "中文", "zh_CN", aliases=("zh-Hans", "zh_Hans")),
 }
 TRANSLATIONS = tuple(code for code in EDITIONS if code != SOURCE)
 
@@ -39,7 +41,8 @@ def edition(code: str) -> Edition:
     """The edition for a language code as authors type it (``zh``, ``zh_CN``, ``zh-Hans``, ``en``)."""
     wanted = code.strip().replace("-", "_").lower()
     for candidate in EDITIONS.values():
-        if wanted in {candidate.code.lower(), candidate.folder.lower(), candidate.html_lang.replace("-", "_").lower()}:
+        if wanted in {candidate.code.lower(), candidate.folder.lower(), candidate.html_lang.replace("-", "_").lower(),
+                      *(alias.replace("-", "_").lower() for alias in candidate.aliases)}:
             return candidate
     known = ", ".join(f"{e.folder or e.code} ({e.name})" for e in EDITIONS.values())
     raise UnknownLanguage(f"unknown language {code!r}: the book has the editions {known}. "

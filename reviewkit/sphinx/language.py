@@ -31,7 +31,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from reviewkit.i18n import catalogues, generated, languages
-from reviewkit.i18n.generated import N_, translated
+from reviewkit.i18n.generated import N_, _, translated
 from reviewkit.model import inputs, paths
 
 logger = logging.getLogger(__name__)
@@ -164,11 +164,13 @@ def _in_caption_or_table(node) -> bool:
 
 
 def _notice(kind: str, date: str, docname: str, edition: languages.Edition) -> nodes.raw:
-    date, twin = html.escape(date), html.escape(english_twin(docname, edition.folder))
-    words = (f"英文原文已于 {date} 更新，本段译文可能滞后" if kind == "lag" else
-             f"本段尚无与英文原文（更新于 {date}）相符的中文译文，暂以英文显示")
-    markup = (f' <span class="reviewkit-translation-{kind}" lang="zh-Hans">（{words}；'
-              f'<a href="{twin}" hreflang="en" lang="en">English</a>）</span>')
+    """The reader's notice on a paragraph that lags its English, in the edition's language, linking the English."""
+    words = (_("The English of this paragraph was updated on {date}; this translation may lag.") if kind == "lag" else
+             _("This paragraph has no translation of its current English (updated on {date}); it is shown in "
+               "English.")).format(date=date)
+    twin = english_twin(docname, edition.folder)
+    markup = (f' <span class="reviewkit-translation-{kind}" lang="{edition.html_lang}">{html.escape(words)} '
+              f'<a href="{html.escape(twin)}" hreflang="en" lang="en">English</a></span>')
     return nodes.raw("", markup, format="html")
 
 

@@ -10,7 +10,7 @@ from reviewkit.i18n import languages
 @pytest.mark.parametrize("typed", ["zh", "zh_CN", "zh-Hans", "ZH-hans", " zh-CN "])
 def test_the_ways_to_type_chinese_name_the_chinese_edition(typed):
     edition = languages.edition(typed)
-    assert edition.code == "zh_CN" and edition.folder == "zh" and edition.html_lang == "zh-Hans"
+    assert edition.code == "zh_CN" and edition.folder == "zh" and edition.html_lang == "zh-CN"
     assert edition.code in languages.TRANSLATIONS
 
 

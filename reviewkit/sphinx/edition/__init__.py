@@ -126,7 +126,8 @@ def finish(app: Sphinx, exception) -> None:
             edition=edition.label + ("" if edition.version else f" (built {time.strftime('%Y-%m-%d')})"),
             based_on=f"{authors}. {based_on.get('name')}. {based_on.get('isPartOf', {}).get('name', '')} "
                      f"{based_on.get('datePublished', '')}. {based_on.get('url', '')}",
-            licence="Text and data: CC BY 4.0. Cite the original article for its content.",
+            licence=_("Text and data: CC BY 4.0. Cite the original article for its content."),
+            lang=language.edition_of(app).html_lang,
             url=app.config.html_baseurl or "")
     except (RuntimeError, OSError) as error:
         raise ExtensionError(f"the PDF edition failed: {error}") from error

@@ -24,6 +24,7 @@ from bs4 import BeautifulSoup
 
 from reviewkit.model.memo import PageMemo
 from reviewkit.model import paths
+from reviewkit.i18n.generated import _
 
 NAME = "living-review"
 CSS = paths.STATIC_DIR / "reviewkit-print.css"
@@ -105,7 +106,7 @@ def _chapter_of(page: Path, text: str, outdir: Path, docname: str, docnames: set
 
 
 def print_html(outdir: Path, docnames: list[str], *, title: str, edition: str, based_on: str, licence: str,
-               url: str, memo: PageMemo | None = None) -> str:
+               url: str, memo: PageMemo | None = None, lang: str = "en") -> str:
     """The whole book as one HTML document for printing: title page, contents, every chapter."""
     chapters = [_chapter(outdir, docname, set(docnames), memo) for docname in docnames]
     contents = "".join(f'<li><a href="#{_prefix(doc)}">{html.escape(name)}</a></li>'
@@ -113,12 +114,14 @@ def print_html(outdir: Path, docnames: list[str], *, title: str, edition: str, b
     title_page = (
         f'<section class="print-title"><h1 class="print-book-title">{html.escape(title)}</h1>'
         f'<p class="print-edition">{html.escape(edition)}</p>'
-        f'<p class="print-based-on">Based on: {html.escape(based_on)}</p>'
+        f'<p class="print-based-on">{html.escape(_("Based on:"))} {html.escape(based_on)}</p>'
         f'<p class="print-licence">{html.escape(licence)}</p>'
-        + (f'<p class="print-url">Online edition: {html.escape(url)}</p>' if url else "")
-        + f'<h2 class="print-contents-title">Contents</h2><ol class="print-contents">{contents}</ol></section>')
+        + (f'<p class="print-url">{html.escape(_("Online edition:"))} {html.escape(url)}</p>' if url else "")
+        + f'<h2 class="print-contents-title">{html.escape(_("Contents"))}</h2><ol class="print-contents">{contents}</ol>'
+        "</section>")
     css = CSS.read_text(encoding="utf-8")
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+    # The language picks the fonts: Chinese text under lang="en" would print with Japanese glyph forms.
+    return (f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
             f"<style>{css}</style></head><body>{title_page}{''.join(body for _, body in chapters)}</body></html>")
 
 

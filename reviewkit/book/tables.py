@@ -57,7 +57,8 @@ def _registry_cell(row: pd.Series) -> str:
     """Registry ids linked to their records; where none is known, say so (never a silent blank)."""
     ids = row.get("registry_ids")
     if _missing(ids):
-        return f'<span class="reviewkit-registry-none">{html.escape(_("none found"))}</span>'
+        none = _("none found")  # (outside the f-string: Babel does not read messages inside one)
+        return f'<span class="reviewkit-registry-none">{html.escape(none)}</span>'
     from reviewkit.model import registries
     from reviewkit.book.notices import registry_status_text
 
@@ -95,8 +96,9 @@ def _evidence_cell(row: pd.Series) -> str:
     badge = html.escape(evidence.provenance_word(provenance))
     # Labels and values sit in elements of their own: a translated edition translates each label whole
     # (reviewkit.sphinx.output_text), never a sentence with a date in it.
+    source_label, added_label = _("source:"), _("added")
     source = ("" if _missing(row.get("reference")) else
-              f'; <span>{html.escape(_("source:"))}</span> {_citation_cell(row.get("reference"))}')
+              f'; <span>{html.escape(source_label)}</span> {_citation_cell(row.get("reference"))}')
     record = _update_record(row.get("update_id"))
     known = ""
     if record is not None:
@@ -104,7 +106,7 @@ def _evidence_cell(row: pd.Series) -> str:
                  f"<span>{html.escape(str(value))}</span>" for label, value in evidence.how_we_know_parts(record)]
         known = f' <span class="reviewkit-how-we-know">{"; ".join(parts)}</span>'
     return (f'<span class="reviewkit-badge reviewkit-badge-{html.escape(provenance)}">{badge}</span> '
-            f'<span class="reviewkit-added"><span>{html.escape(_("added"))}</span> {_cell(row.get("added"))}'
+            f'<span class="reviewkit-added"><span>{html.escape(added_label)}</span> {_cell(row.get("added"))}'
             f'{source}</span>{known}')
 
 
@@ -146,7 +148,9 @@ def table_html(frame: pd.DataFrame, *, table: str, caption: str, columns: list[s
     long = {c for c in columns if c not in cited
             and any(len(format_value(v)) > LONG_TEXT for v in frame[c] if not _missing(v))}
     attrs = {c: ' class="reviewkit-long"' if c in long else "" for c in columns}
-    head = (f'<th scope="col">{html.escape(_("Evidence"))}</th>' if with_evidence else "") + "".join(
+    evidence_title, data_label, schema_label, definitions_label = (_("Evidence"), _("Data:"), _("schema"),
+                                                                   _("column definitions"))
+    head = (f'<th scope="col">{html.escape(evidence_title)}</th>' if with_evidence else "") + "".join(
         f'<th scope="col"{attrs[c]}>{html.escape(titles.get(c, c))}</th>' for c in columns)
     key = anchors.key_fields(schema.resource(table))  # each row carries its anchor (What changed links to it)
     body = "".join(_row_html(row, columns, with_evidence, cited, attrs, anchors.row_id_attribute(table, key, row))
@@ -158,10 +162,10 @@ def table_html(frame: pd.DataFrame, *, table: str, caption: str, columns: list[s
         f"<figcaption>{html.escape(caption)}</figcaption>"
         f'<div class="reviewkit-table-scroll" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
         f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
-        f'<p class="reviewkit-table-source">{source_text}<span>{html.escape(_("Data:"))}</span> '
+        f'<p class="reviewkit-table-source">{source_text}<span>{html.escape(data_label)}</span> '
         f'<a href="{DATA_URL}{html.escape(csv_name)}" download>{html.escape(csv_name)}</a> '
-        f'(<a href="{DATA_URL}datapackage.json">{html.escape(_("schema"))}</a>, '
-        f'<a href="data.html#{html.escape(table.replace("_", "-"))}">{html.escape(_("column definitions"))}</a>)</p>'
+        f'(<a href="{DATA_URL}datapackage.json">{html.escape(schema_label)}</a>, '
+        f'<a href="data.html#{html.escape(table.replace("_", "-"))}">{html.escape(definitions_label)}</a>)</p>'
         "</figure>"
     )
 

@@ -33,7 +33,7 @@ def roles(text: str) -> Counter:
     for name, target in ROLE.findall(text):
         if name in {"cite", "cite:t", "cite:p"}:
             found.update((name, key.strip()) for key in target.split(","))
-        elif name in {"ref", "numref", "doc"} and _TITLED.match(target):
+        elif name in {"ref", "numref", "doc", "since-changed"} and _TITLED.match(target):
             found[(name, _TITLED.match(target).group(1))] += 1  # a link's title is text to translate; its label is not
         else:
             found[(name, target.strip())] += 1

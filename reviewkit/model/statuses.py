@@ -23,6 +23,14 @@ HOME = "reviewkit/model/statuses.py"
 DISPLAYS = ("compact", "box", "prominent")
 
 
+def N_(message: str) -> str:  # noqa: N802 - marks a message for the translations (reviewkit.i18n.generated)
+    return message
+
+
+# The status words as readers see them (the codes stay as they are in data/source_checks.csv).
+LABELS = {"MATCH": N_("Match"), "PARTIAL": N_("Partial"), "MISMATCH": N_("Mismatch"), "NOT FOUND": N_("Not found")}
+
+
 @dataclass(frozen=True)
 class Presentation:
     meaning: str     # for readers, after "Match:" etc.
@@ -33,12 +41,12 @@ class Presentation:
 
 
 PRESENTATION = {
-    "MATCH": Presentation("the primary source gives the same value", "compact", "tip", "#009E73", "✓"),
-    "PARTIAL": Presentation("the core value agrees, but its scope, subgroup or wording differs", "box", "warning",
+    "MATCH": Presentation(N_("the primary source gives the same value"), "compact", "tip", "#009E73", "✓"),
+    "PARTIAL": Presentation(N_("the core value agrees, but its scope, subgroup or wording differs"), "box", "warning",
                             "#E69F00", "≈"),
-    "MISMATCH": Presentation("the primary source gives a different value, or does not contain the claim",
+    "MISMATCH": Presentation(N_("the primary source gives a different value, or does not contain the claim"),
                              "prominent", "danger", "#D55E00", "✗"),
-    "NOT FOUND": Presentation("the value is not in what was read (not evidence that the review is wrong)", "box",
+    "NOT FOUND": Presentation(N_("the value is not in what was read (not evidence that the review is wrong)"), "box",
                               "note", "#999999", "?"),
 }
 

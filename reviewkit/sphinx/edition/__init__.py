@@ -56,10 +56,12 @@ def banner(app: Sphinx, pagename: str, pathto) -> str:
     parts = [f'<span class="reviewkit-edition-label">{html.escape(edition.label)}</span>']
     changelog = sorted(getattr(app.env, "reviewkit_changelog_docs", set()))
     if changelog and pagename not in changelog:
-        parts.append(f'<a href="{html.escape(pathto(changelog[0]))}">{html.escape(_("What changed"))}</a>')
+        words = _("What changed")  # (outside the f-string: Babel does not read messages inside one)
+        parts.append(f'<a href="{html.escape(pathto(changelog[0]))}">{html.escape(words)}</a>')
     if app.reviewkit_pdf:
         href = pathto(f"pdf/{pdf_names(edition)[0]}", 1)
-        parts.append(f'<a href="{html.escape(href)}" download>{html.escape(_("Download PDF"))}</a>')
+        words = _("Download PDF")
+        parts.append(f'<a href="{html.escape(href)}" download>{html.escape(words)}</a>')
     parts.append(language.switcher(app, pagename))
     version = html.escape(edition.version.version if edition.version else "")
     return (f'<div class="reviewkit-edition" role="note" data-version="{version}" data-page="{html.escape(pagename)}">'

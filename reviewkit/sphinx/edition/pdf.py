@@ -111,13 +111,14 @@ def print_html(outdir: Path, docnames: list[str], *, title: str, edition: str, b
     chapters = [_chapter(outdir, docname, set(docnames), memo) for docname in docnames]
     contents = "".join(f'<li><a href="#{_prefix(doc)}">{html.escape(name)}</a></li>'
                        for doc, (name, _) in zip(docnames, chapters))
+    based_on_label, online_label, contents_label = _("Based on:"), _("Online edition:"), _("Contents")
     title_page = (
         f'<section class="print-title"><h1 class="print-book-title">{html.escape(title)}</h1>'
         f'<p class="print-edition">{html.escape(edition)}</p>'
-        f'<p class="print-based-on">{html.escape(_("Based on:"))} {html.escape(based_on)}</p>'
+        f'<p class="print-based-on">{html.escape(based_on_label)} {html.escape(based_on)}</p>'
         f'<p class="print-licence">{html.escape(licence)}</p>'
-        + (f'<p class="print-url">{html.escape(_("Online edition:"))} {html.escape(url)}</p>' if url else "")
-        + f'<h2 class="print-contents-title">{html.escape(_("Contents"))}</h2><ol class="print-contents">{contents}</ol>'
+        + (f'<p class="print-url">{html.escape(online_label)} {html.escape(url)}</p>' if url else "")
+        + f'<h2 class="print-contents-title">{html.escape(contents_label)}</h2><ol class="print-contents">{contents}</ol>'
         "</section>")
     css = CSS.read_text(encoding="utf-8")
     # The language picks the fonts: Chinese text under lang="en" would print with Japanese glyph forms.

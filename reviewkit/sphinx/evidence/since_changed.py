@@ -17,7 +17,7 @@ from sphinx.util.docutils import SphinxRole
 
 from reviewkit.sphinx.evidence import updates as evidence_updates
 from reviewkit.model import schema
-from reviewkit.i18n.generated import N_, translated
+from reviewkit.i18n.generated import N_, _, translated
 
 LABELS = {"update": N_("Since changed"), "correction": N_("Correction"), "not_in_review": N_("Not in the review")}
 EXPLICIT = re.compile(r"^(?P<text>.+?)\s*<(?P<id>[^<>]+)>$", re.S)
@@ -37,9 +37,9 @@ class SinceChanged(SphinxRole):
             return [problem], [message]
         row = rows[update_id][1]
         # An update is dated by its source; a correction concerns what was already known when the review was written.
-        label = (f"{LABELS['update']} ({row['date_published'][:10]})" if row["provenance"] == "update"
+        label = (f"{translated(LABELS['update'])} ({row['date_published'][:10]})" if row["provenance"] == "update"
                  else translated(LABELS.get(row["provenance"], LABELS["update"])))
-        text = f"{label}: {words or 'read the record'}"
+        text = f"{label}: {words or _('read the record')}"
         link = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=evidence_updates.anchor(update_id),
                                      refexplicit=True, refwarn=True)
         link += nodes.inline(text=text)

@@ -16,7 +16,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from reviewkit.model import paths, statuses
 from reviewkit.book.audit import source_check_rows
-from reviewkit.i18n.generated import _
+from reviewkit.i18n.generated import _, translated
 
 COMPACT_CLASS = "reviewkit-source-check-compact"
 SCRIPT = "reviewkit-source-checks.js"
@@ -43,7 +43,8 @@ def _finding(check_id: str, row: dict) -> list[nodes.Node]:
     source += nodes.strong(text=_("The primary source: "))
     source += nodes.Text(f"{row['primary_source_value']}.")
     detail = nodes.paragraph()
-    detail += nodes.emphasis(text=f"{status.capitalize()}: {statuses.presentation(status).meaning}. ")
+    label = translated(statuses.LABELS.get(status, status.capitalize()))
+    detail += nodes.emphasis(text=f"{label}: {translated(statuses.presentation(status).meaning)}. ")
     if row.get("note"):
         detail += nodes.Text(row["note"] + " ")
     detail += nodes.Text(_("What was read: {what}.").format(what=row["what_was_read"] or _("not stated")) + " ")

@@ -22,8 +22,7 @@ CATEGORIES = {
     "structure": N_("Tables and columns"),
 }
 SOURCE_CHECK_TABLES = {"source_checks"}
-
-
+LONG_TEXT = 100  # longer values are "revised", not printed old → new
 # A provenance that qualifies a change's heading ("New study (update)").
 PROVENANCE_WORDS = {"update": N_("update"), "not_in_review": N_("not in review"), "correction": N_("correction")}
 

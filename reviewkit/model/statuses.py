@@ -29,6 +29,8 @@ def N_(message: str) -> str:  # noqa: N802 - marks a message for the translation
 
 # The status words as readers see them (the codes stay as they are in data/source_checks.csv).
 LABELS = {"MATCH": N_("Match"), "PARTIAL": N_("Partial"), "MISMATCH": N_("Mismatch"), "NOT FOUND": N_("Not found")}
+# The status codes as a box's title shows them ("Source check SC01: MISMATCH").
+CODES = {"MATCH": N_("MATCH"), "PARTIAL": N_("PARTIAL"), "MISMATCH": N_("MISMATCH"), "NOT FOUND": N_("NOT FOUND")}
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,20 @@ def _on_config_inited(app: Sphinx, config) -> None:
                                   "dict": str(search_dictionary(target / SEARCH_DICTIONARY))}
 
 
+class GeneratedTextIsNoMessage(SphinxTransform):
+    """Text the toolkit's directives build (boxes, What changed, the data dictionary) is no message of a chapter's
+    catalogue: it is written in the edition's language where it is built (reviewkit.i18n.generated), and it holds
+    data (ids, dates, versions) that would make a message lag at every change. Such nodes have no source line
+    until Sphinx's ApplySourceWorkaround (priority 10) lends them their parent's: they are marked before it."""
+
+    default_priority = 9
+
+    def apply(self, **kwargs) -> None:
+        for node in self.document.findall(nodes.TextElement):
+            if node.source is None and not isinstance(node, nodes.Inline):
+                node["translatable"] = False
+
+
 class TranslateCaptions(SphinxTransform):
     """The captions of the table of contents (_toc.yml), which sphinx-external-toc inserts after Sphinx's own
     translation, in the edition's language (the toolkit's catalogue holds them: reviewkit.i18n.generated)."""
@@ -229,5 +243,6 @@ def setup(app: Sphinx) -> dict:
     app.add_role(catalogues.LAG_ROLE, _lag_role)
     app.add_transform(UntranslatedNotice)
     app.add_transform(TranslateCaptions)
+    app.add_transform(GeneratedTextIsNoMessage)
     app.connect("html-page-context", _on_html_page_context)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -12,7 +12,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import write_po
 
-from reviewkit.i18n import catalogues, languages
+from reviewkit.i18n import generated, catalogues, languages
 
 CODE = "zh_CN"
 DOC = "chapters/outlook"
@@ -48,7 +48,7 @@ def test_a_new_chapter_comes_in_untranslated_with_its_locations(tmp_path):
     template(tmp_path / "pot", DOC, [KEPT, EDITED])
     written = catalogues.update(tmp_path / "pot", CODE, tmp_path)
     path = languages.catalogue_dir(CODE, tmp_path) / f"{DOC}.po"
-    assert written == {DOC: path}
+    assert written == {DOC: path, generated.DOMAIN: catalogues.toolkit_catalogue(CODE, tmp_path)}
     messages = by_id(catalogues.read(path, CODE))
     assert set(messages) == {KEPT, EDITED}
     assert all(not m.string and not m.fuzzy for m in messages.values())
@@ -112,7 +112,7 @@ def test_the_themes_own_strings_get_no_catalogue(tmp_path):
     pot = tmp_path / "pot"
     template(pot, "sphinx", ["Search"])
     template(pot, DOC, [KEPT])
-    assert set(catalogues.update(pot, CODE, tmp_path)) == {DOC}
+    assert set(catalogues.update(pot, CODE, tmp_path)) == {DOC, generated.DOMAIN}, "the chapter's and the toolkit's"
     assert not (languages.catalogue_dir(CODE, tmp_path) / "sphinx.po").exists()
 
 

@@ -63,7 +63,7 @@ def render(check_id: str, row: dict) -> nodes.Element:
         # The symbol is decoration (hidden from screen readers): the label says the status in words.
         summary += nodes.raw("", f'<span class="reviewkit-source-check-icon" aria-hidden="true">'
                                  f"{html.escape(shown.icon)}</span>", format="html")
-        summary += nodes.Text(f" Source check {check_id}: {status}")
+        summary += nodes.Text(" " + _title(check_id, status))
         mark += summary
         body = nodes.container(classes=["reviewkit-source-check-body"])
         body.extend(_finding(check_id, row))
@@ -72,9 +72,13 @@ def render(check_id: str, row: dict) -> nodes.Element:
         return mark
     box = nodes.admonition(classes=[*classes, shown.admonition], ids=[source_check_anchor(check_id)])
     box["source_check"] = check_id
-    box += nodes.title(text=f"Source check {check_id}: {status}")
+    box += nodes.title(text=_title(check_id, status))
     box.extend(_finding(check_id, row))
     return box
+
+
+def _title(check_id: str, status: str) -> str:
+    return _("Source check {id}: {status}").format(id=check_id, status=translated(statuses.CODES.get(status, status)))
 
 
 class SourceCheck(SphinxDirective):

@@ -68,14 +68,17 @@ unit: $(STAMP)
 # no PDF edition on every save (its pages leave out the PDF link); `make book` prints it.
 SERVE_IGNORE := _build .git .venv .pytest_cache tests benchmarks conf.py
 # LANG=zh previews the Chinese edition (from locales/) instead of the English; one language per preview, so the
-# author loop costs what it did. The shell's own LANG (a locale such as C.UTF-8) means English.
+# author loop costs what it did. The shell's own LANG (a locale such as C.UTF-8) means English. make hands a LANG
+# given on its command line to the commands too, where it names the process's locale: they run under C.UTF-8.
 # Both previews share one execution cache: switching language executes nothing again.
-SERVE_LANG := $(if $(filter zh zh_CN zh-Hans,$(LANG)),zh_CN,en)
-SERVE_DIR := $(BUILD)/serve$(if $(filter zh_CN,$(SERVE_LANG)),/zh)
+SERVE_LANG = $(if $(filter command line,$(origin LANG)),$(if $(filter zh zh_CN zh-Hans,$(LANG)),zh_CN,$(if \
+	$(filter en,$(LANG)),en,$(error unknown language LANG=$(LANG): the book's editions are en (English) and zh \
+	(中文); use make serve LANG=zh))),en)
+SERVE_DIR = $(BUILD)/serve$(if $(filter zh_CN,$(SERVE_LANG)),/zh)
 serve: $(STAMP)
-	$(BIN)/reviewkit check
-	$(BIN)/jupyter-book config sphinx . >/dev/null
-	$(BIN)/sphinx-autobuild . $(SERVE_DIR)/html --doctree-dir $(SERVE_DIR)/.doctrees --nitpicky \
+	LANG=C.UTF-8 $(BIN)/reviewkit check
+	LANG=C.UTF-8 $(BIN)/jupyter-book config sphinx . >/dev/null
+	LANG=C.UTF-8 $(BIN)/sphinx-autobuild . $(SERVE_DIR)/html --doctree-dir $(SERVE_DIR)/.doctrees --nitpicky \
 		-D language=$(SERVE_LANG) -D nb_execution_cache_path=$(CURDIR)/$(BUILD)/serve/.jupyter_cache \
 		-D reviewkit_live_reload=127.0.0.1:8000 -D reviewkit_pdf=0 \
 		--host 127.0.0.1 --port 8000 $(foreach path,$(SERVE_IGNORE),--ignore "$(CURDIR)/$(path)")

@@ -225,3 +225,37 @@ def hostile_build(tmp_path_factory):
     text = config.read_text().replace('title: "', f'title: "{HOSTILE_TITLE} ', 1)
     config.write_text(text + "    reviewkit_check_sources: false\n")
     return root, build(root)
+
+
+# ---------------------------------------------------------------- the browser tests' Chromium, server and tab
+# One headless Chromium (Debian's), one server of the built site and one tab for every browser test of the
+# session, English and Chinese pages alike (a second sync Playwright in one session cannot start).
+@pytest.fixture(scope="session")
+def browser():
+    from browser_support import CHROMIUM_ARGS, chromium_path
+
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(site):
+    from browser_support import serve, url_of
+
+    server = serve(site)
+    yield url_of(server)
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def tab(browser):
+    from browser_tab import Tab
+
+    tab = Tab(browser)
+    yield tab
+    tab.close()

@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from reviewkit.i18n import languages
@@ -116,7 +117,10 @@ def _build_translation(root: Path, code: str, logs: Path, *, full: bool) -> int:
     if full:
         command.append("-E")
     print(f"[reviewkit] building the {edition.name} edition ({edition.code}) into {edition.folder}/")
-    return _run(command, logs / f"build-{edition.folder}.log", env)
+    started = time.perf_counter()
+    status = _run(command, logs / f"build-{edition.folder}.log", env)
+    print(f"[reviewkit] the {edition.name} edition took {time.perf_counter() - started:.1f} s")
+    return status
 
 
 def build(root: Path | None = None, *, complete_book: bool = True) -> int:

@@ -10,7 +10,8 @@ import pytest
 
 from reviewkit.i18n import languages
 from reviewkit.model.toc import toc_files
-from test_browser import OVERFLOW, PHONE, base_url, browser, built, tab, wait_until  # noqa: F401 - fixtures
+from browser_tab import PHONE, wait_until
+from test_browser import OVERFLOW, built
 
 pytestmark = pytest.mark.browser
 

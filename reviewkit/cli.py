@@ -27,7 +27,8 @@ def _check(_args) -> int:
     for warning in warnings():
         print(f"warning: {warning}")
     for lag in lags():
-        print(f"warning: {lag} (its page says so to readers; translate it, then clear the fuzzy flag)")
+        advice = "" if lag.chinese_changed else " (its page says so to readers; translate it, then clear the fuzzy flag)"
+        print(f"warning: {lag}{advice}")
     return 0
 
 

@@ -111,15 +111,21 @@ class Lag:
     line: int | None
     english: str
     untranslated: bool
+    chinese_changed: bool = False  # the reverse: the translation changed, its English may no longer match it
 
     def __str__(self) -> str:
-        what = "is not translated yet" if self.untranslated else "changed since it was translated (fuzzy)"
         where = self.catalogue if self.line is None else f"{self.catalogue}:{self.line}"
+        if self.chinese_changed:
+            return (f"{where}: the translation of \"{self.english[:70]}…\" changed since its English was last "
+                    "checked against it: check that the English still says the same (change it if not), then run "
+                    "`make translations` to record the check")
+        what = "is not translated yet" if self.untranslated else "changed since it was translated (fuzzy)"
         return f"{where}: the English paragraph \"{self.english[:70]}…\" {what}"
 
 
 def lags(root: Path | None = None) -> list[Lag]:
-    """Messages whose translation lags its English: warnings, never problems."""
+    """Messages whose translation lags its English, or whose English may lag its translation (a translation
+    edited since the English was last checked against it): warnings, never problems."""
     found = []
     for code in languages.TRANSLATIONS:
         files = list(catalogues.catalogues(code, root).values())
@@ -134,4 +140,7 @@ def lags(root: Path | None = None) -> list[Lag]:
                 if message.id and (message.fuzzy or not _text(message)):
                     found.append(Lag(paths.relative(path), _line_of(path, message.id), message.id,
                                      untranslated=not _text(message)))
+                elif message.id and catalogues.translation_changed(message):
+                    found.append(Lag(paths.relative(path), _line_of(path, message.id), message.id,
+                                     untranslated=False, chinese_changed=True))
     return found

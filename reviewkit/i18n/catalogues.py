@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -95,6 +96,7 @@ def update_toolkit(code: str, root: Path | None = None, moved: dict[str, str] | 
         if message.id and not message.string and message.id in (moved or {}):
             message.string = moved[message.id]
     catalog.fuzzy = False
+    record_checked(catalog)
     write(catalog, target)
     return target
 
@@ -134,6 +136,40 @@ def read(path: Path, code: str | None = None) -> Catalog:
                              None if line is None else line + 1) from error
     _restore_previous(catalog)
     return catalog
+
+
+# The reverse of fuzzy: a translator's comment on each translated entry records its translation as it was when
+# its English was last checked against it (`make translations` writes it). A translation edited since then is
+# flagged by `make check`: its English may need the same change.
+CHECKED = "english-checked:"
+
+
+def translation_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _recorded(message: Message) -> str | None:
+    for comment in message.user_comments:
+        if comment.startswith(CHECKED):
+            return comment.removeprefix(CHECKED).strip()
+    return None
+
+
+def translation_changed(message: Message) -> bool:
+    """A translated entry whose translation differs from the one its English was last checked against."""
+    text = message.string if isinstance(message.string, str) else ""
+    recorded = _recorded(message)
+    return bool(text) and not message.fuzzy and recorded is not None and recorded != translation_digest(text)
+
+
+def record_checked(catalog: Catalog) -> None:
+    """Record every translated, up-to-date entry as checked against its English (see CHECKED)."""
+    for message in catalog:
+        text = message.string if isinstance(message.string, str) else ""
+        if not message.id or not text or message.fuzzy:
+            continue
+        message.user_comments = [c for c in message.user_comments if not c.startswith(CHECKED)]
+        message.user_comments.append(f"{CHECKED} {translation_digest(text)}")
 
 
 def _restore_previous(catalog: Catalog) -> None:
@@ -224,6 +260,7 @@ def update(template_dir: Path, code: str, root: Path | None = None) -> dict[str,
                 if message.id:
                     catalog[message.id] = Message(message.id, "", locations=message.locations)
         catalog.fuzzy = False
+        record_checked(catalog)
         write(catalog, target)
         written[docname] = target
     written[generated.DOMAIN] = update_toolkit(code, root, moved)

@@ -225,3 +225,21 @@ def test_a_fuzzy_entry_is_a_warning_naming_catalogue_and_line_not_a_problem(book
                 and f"{relative(path)}:{msgid_line + 1}:" in line]
     assert len(warnings) == 1, result.stdout
     assert msgid[:40] in warnings[0] and "fuzzy" in warnings[0]
+
+
+def test_an_edited_translation_warns_that_its_english_may_need_the_same_change(book):
+    """The reverse of fuzzy: a translation edited since its English was last checked against it (recorded by
+    `reviewkit translations`) is a warning naming the catalogue and the line, never a problem."""
+    path, msgid, msgstr = translated(lambda i, s: len(i) > 40)
+    catalog = catalogues.read(path, CODE)
+    catalogues.record_checked(catalog)  # as the last `reviewkit translations` left it
+    catalogues.write(catalog, path)
+    msgid_line, msgstr_line = entry_lines(path, msgid)
+    replace_line(path, msgstr_line, f"msgstr {po_string(msgstr + '（译文已修订）')}")
+    assert translation_problems() == []
+    result = subprocess.run([str(Path(sys.executable).parent / "reviewkit"), "check"], cwd=book,
+                            env={**os.environ, "REVIEWKIT_ROOT": str(book)}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stdout.splitlines() if line.startswith("warning: ") and "translation of" in line]
+    assert len(warnings) == 1, result.stdout
+    assert f"{relative(path)}:{msgid_line}:" in warnings[0] and msgid[:40] in warnings[0]

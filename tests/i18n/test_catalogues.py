@@ -84,11 +84,32 @@ def test_unchanged_english_rewrites_nothing_not_even_the_creation_date(tmp_path)
     template(pot, DOC, [KEPT, EDITED], created=datetime.datetime(2026, 1, 1, 12, 0))
     path = catalogues.update(pot, CODE, tmp_path)[DOC]
     translate(path, {KEPT: "综述认为，双特异性抗体武装T/NK细胞显示出显著疗效。"})
+    catalogues.update(pot, CODE, tmp_path)  # records the new translation as checked against its English
     before, stamp = path.read_bytes(), path.stat().st_mtime_ns
     template(pot, DOC, [KEPT, EDITED], created=datetime.datetime(2026, 6, 30, 8, 15))
     catalogues.update(pot, CODE, tmp_path)
     assert path.read_bytes() == before
     assert path.stat().st_mtime_ns == stamp, "the file was not written at all"
+
+
+def test_an_edited_translation_is_flagged_until_its_english_is_checked_again(tmp_path):
+    """The reverse of fuzzy: `make translations` records each translation as checked against its English; a
+    translation edited afterwards is flagged (its English may need the same change) until the next run."""
+    pot = tmp_path / "pot"
+    template(pot, DOC, [KEPT, EDITED])
+    path = catalogues.update(pot, CODE, tmp_path)[DOC]
+    translate(path, {KEPT: "综述认为，双特异性抗体武装T/NK细胞显示出显著疗效。"})
+    assert not any(catalogues.translation_changed(m) for m in catalogues.read(path, CODE)), "never checked yet"
+    catalogues.update(pot, CODE, tmp_path)
+    assert f"# {catalogues.CHECKED} " in path.read_text(encoding="utf-8")
+    assert not any(catalogues.translation_changed(m) for m in catalogues.read(path, CODE))
+
+    translate(path, {KEPT: "综述认为，双特异性抗体武装T/NK细胞已显示出明显疗效。"})
+    flagged = [m.id for m in catalogues.read(path, CODE) if catalogues.translation_changed(m)]
+    assert flagged == [KEPT], "exactly the edited translation"
+
+    catalogues.update(pot, CODE, tmp_path)
+    assert not any(catalogues.translation_changed(m) for m in catalogues.read(path, CODE)), "checked again"
 
 
 def test_a_second_run_keeps_the_old_english_of_a_fuzzy_entry_and_changes_nothing(tmp_path):

@@ -125,7 +125,8 @@ def finish(app: Sphinx, exception) -> None:
         path, seconds = pdf.build(
             outdir, outdir.parent / ".reviewkit-print", pdf_names(edition), printer,
             title=app.config.html_title or app.config.project,
-            edition=edition.label + ("" if edition.version else f" (built {time.strftime('%Y-%m-%d')})"),
+            edition=edition.label + ("" if edition.version else " " + _("(built {date})").format(
+                date=time.strftime("%Y-%m-%d"))),
             based_on=f"{authors}. {based_on.get('name')}. {based_on.get('isPartOf', {}).get('name', '')} "
                      f"{based_on.get('datePublished', '')}. {based_on.get('url', '')}",
             licence=_("Text and data: CC BY 4.0. Cite the original article for its content."),

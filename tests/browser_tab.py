@@ -29,6 +29,9 @@ class Tab:
         return self.page.evaluate("window.__cspViolations")
 
     def open(self, url: str, width: int = DESKTOP) -> "Tab":
+        # Leave the page opened before first: a request it still had pending (its favicon, say) is cancelled now,
+        # not by the next navigation, where its failure would be counted against the next page.
+        self.page.goto("about:blank")
         self.errors.clear(), self.foreign.clear(), self.dialogs.clear()
         self.page.set_viewport_size({"width": width, "height": 900})
         self.page.goto(url, wait_until="load")

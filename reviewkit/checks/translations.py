@@ -11,7 +11,7 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewkit.i18n import catalogues, languages, parity
+from reviewkit.i18n import catalogues, generated, languages, parity
 from reviewkit.model import paths
 from reviewkit.model.problems import Problem
 
@@ -25,11 +25,10 @@ def _chapters(root: Path | None = None) -> set[str]:
     return {posixpath.normpath(entry).removesuffix(".md") for entry in toc.toc_files(root)}
 
 
-def _line_of(path: Path, msgid: str, prefix: str = "") -> int | None:
-    """The line of ``msgid`` in the catalogue (Babel keeps the entry's line only for its locations); ``prefix``
-    "#~ " for an obsolete entry."""
+def _line_of(lines: list[str], msgid: str, prefix: str = "") -> int | None:
+    """The line of ``msgid`` among a catalogue's ``lines`` (Babel keeps the entry's line only for its
+    locations); ``prefix`` "#~ " for an obsolete entry."""
     quoted = prefix + 'msgid "' + msgid.replace("\\", "\\\\").replace('"', '\\"')
-    lines = path.read_text(encoding="utf-8").splitlines()
     # The whole line first: a short msgid ("Outlook") begins a longer one's line too.
     for candidates in ([quoted + '"'], None):
         for number, line in enumerate(lines, start=1):
@@ -38,12 +37,12 @@ def _line_of(path: Path, msgid: str, prefix: str = "") -> int | None:
     return None
 
 
-def _english_of(docname: str | None) -> str:
-    return f"{docname}.md" if docname else "the toolkit (reviewkit/, data/datapackage.json)"
+def _english_of(docname: str) -> str:
+    return "the toolkit (reviewkit/, data/datapackage.json)" if docname == generated.DOMAIN else f"{docname}.md"
 
 
-def _text(message) -> str:
-    return message.string if isinstance(message.string, str) else (message.string or ("",))[0]
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
 
 
 def check_language_folders(root: Path | None = None) -> list[Problem]:
@@ -70,13 +69,9 @@ def check_catalogues(root: Path | None = None, *, complete_book: bool = True) ->
     problems = check_language_folders(root)
     chapters = _chapters(root)
     for code in languages.TRANSLATIONS:
-        found = catalogues.catalogues(code, root)
-        toolkit = catalogues.toolkit_catalogue(code, root)
-        if toolkit.is_file():
-            found[None] = toolkit
-        for docname, path in found.items():
+        for docname, path in catalogues.all_catalogues(code, root).items():
             where = paths.relative(path)
-            if docname is not None and docname not in chapters:
+            if docname != generated.DOMAIN and docname not in chapters:
                 if not complete_book:
                     continue
                 problems.append(Problem(where, None, None, f"translates {docname}.md, which the book does not have",
@@ -88,17 +83,18 @@ def check_catalogues(root: Path | None = None, *, complete_book: bool = True) ->
                 problems.append(Problem(where, error.line, error.field, str(error).split(": ", 1)[1],
                                         "fix the entry; every msgid and msgstr is one double-quoted line"))
                 continue
+            lines = _lines(path)
             for message in catalog:
-                text = _text(message)
+                text = catalogues.text_of(message)
                 if not message.id or not text or message.fuzzy:
                     continue
                 for mismatch in parity.compare(message.id, text):
-                    problems.append(Problem(where, _line_of(path, message.id), mismatch.field,
+                    problems.append(Problem(where, _line_of(lines, message.id), mismatch.field,
                                             f"{mismatch.message} (English: {_english_of(docname)}, \"{message.id[:60]}…\")",
                                             mismatch.fix))
             for message in catalog.obsolete.values():
-                if _text(message):
-                    problems.append(Problem(where, _line_of(path, message.id, "#~ "), "msgstr",
+                if catalogues.text_of(message):
+                    problems.append(Problem(where, _line_of(lines, message.id, "#~ "), "msgstr",
                                             f"translates a message {_english_of(docname)} no longer has: \"{message.id[:60]}…\"",
                                             "move the translation to the paragraph that replaced it, then delete the "
                                             "#~ entry"))
@@ -128,19 +124,18 @@ def lags(root: Path | None = None) -> list[Lag]:
     edited since the English was last checked against it): warnings, never problems."""
     found = []
     for code in languages.TRANSLATIONS:
-        files = list(catalogues.catalogues(code, root).values())
-        if catalogues.toolkit_catalogue(code, root).is_file():
-            files.append(catalogues.toolkit_catalogue(code, root))
-        for path in files:
+        for path in catalogues.all_catalogues(code, root).values():
             try:
                 catalog = catalogues.read(path, code)
             except catalogues.CatalogueError:
                 continue  # reported by check_catalogues
+            lines = _lines(path)
             for message in catalog:
-                if message.id and (message.fuzzy or not _text(message)):
-                    found.append(Lag(paths.relative(path), _line_of(path, message.id), message.id,
-                                     untranslated=not _text(message)))
+                untranslated = not catalogues.text_of(message)
+                if message.id and (message.fuzzy or untranslated):
+                    found.append(Lag(paths.relative(path), _line_of(lines, message.id), message.id,
+                                     untranslated=untranslated))
                 elif message.id and catalogues.translation_changed(message):
-                    found.append(Lag(paths.relative(path), _line_of(path, message.id), message.id,
+                    found.append(Lag(paths.relative(path), _line_of(lines, message.id), message.id,
                                      untranslated=False, chinese_changed=True))
     return found

@@ -77,6 +77,45 @@ def toolkit_catalogue(code: str, root: Path | None = None) -> Path:
     return languages.catalogue_dir(code, root) / f"{generated.DOMAIN}.po"
 
 
+def all_catalogues(code: str, root: Path | None = None) -> dict[str, Path]:
+    """Every catalogue of ``code``: the chapters' by document name, and the toolkit's as generated.DOMAIN."""
+    found = catalogues(code, root)
+    if toolkit_catalogue(code, root).is_file():
+        found[generated.DOMAIN] = toolkit_catalogue(code, root)
+    return found
+
+
+def text_of(message: Message) -> str:
+    """A message's translation ("" when none); a plural entry's first form."""
+    return message.string if isinstance(message.string, str) else (message.string or ("",))[0]
+
+
+def write_if_changed(path: Path, data: bytes) -> None:
+    """Sphinx reads a page again when a file it depends on (its compiled catalogue) changes: write only a
+    changed one."""
+    if not path.is_file() or path.read_bytes() != data:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def _write_mo(catalog: Catalog, target: Path) -> None:
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    write_if_changed(target, buffer.getvalue())
+
+
+def _in_step(target: Path, template: Catalog, code: str, header: str) -> Catalog:
+    """The catalogue at ``target`` merged with ``template`` (see merge), or a new one holding its messages."""
+    if target.exists():
+        return merge(read(target, code), template)
+    catalog = Catalog(locale=code, project=PROJECT, fuzzy=False, header_comment=header, msgid_bugs_address="",
+                      copyright_holder="The living-review contributors")
+    for message in template:
+        if message.id:
+            catalog[message.id] = Message(message.id, "", locations=message.locations)
+    return catalog
+
+
 def update_toolkit(code: str, root: Path | None = None, moved: dict[str, str] | None = None) -> Path:
     """Merge the toolkit's messages (extracted from its code and the data package) into its catalogue;
     ``moved`` gives translations of messages that came from a chapter's catalogue."""
@@ -84,14 +123,7 @@ def update_toolkit(code: str, root: Path | None = None, moved: dict[str, str] | 
     for message, locations in sorted(generated.toolkit_messages().items()):
         template[message] = Message(message, "", locations=locations[:3])
     target = toolkit_catalogue(code, root)
-    if target.exists():
-        catalog = merge(read(target, code), template)
-    else:
-        catalog = Catalog(locale=code, project=PROJECT, fuzzy=False, msgid_bugs_address="",
-                          header_comment=TOOLKIT_HEADER, copyright_holder="The living-review contributors")
-        for message in template:
-            if message.id:
-                catalog[message.id] = Message(message.id, "", locations=message.locations)
+    catalog = _in_step(target, template, code, TOOLKIT_HEADER)
     for message in catalog:
         if message.id and not message.string and message.id in (moved or {}):
             message.string = moved[message.id]
@@ -103,7 +135,7 @@ def update_toolkit(code: str, root: Path | None = None, moved: dict[str, str] | 
 
 def compile_toolkit(code: str, out_dir: Path, root: Path | None = None) -> Path | None:
     """<out_dir>/<code>/LC_MESSAGES/reviewkit.mo from the toolkit's catalogue: translated messages only (an
-    out-of-date one is left out, so its English shows)."""
+    out-of-date one is left out, so its English shows); written only when it changed."""
     source = toolkit_catalogue(code, root)
     if not source.is_file():
         return None
@@ -113,9 +145,7 @@ def compile_toolkit(code: str, out_dir: Path, root: Path | None = None) -> Path 
         if message.id and message.string and not message.fuzzy:
             compiled[message.id] = Message(message.id, message.string)
     target = out_dir / code / "LC_MESSAGES" / f"{generated.DOMAIN}.mo"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("wb") as handle:
-        write_mo(handle, compiled)
+    _write_mo(compiled, target)
     return target
 
 
@@ -157,7 +187,7 @@ def _recorded(message: Message) -> str | None:
 
 def translation_changed(message: Message) -> bool:
     """A translated entry whose translation differs from the one its English was last checked against."""
-    text = message.string if isinstance(message.string, str) else ""
+    text = text_of(message)
     recorded = _recorded(message)
     return bool(text) and not message.fuzzy and recorded is not None and recorded != translation_digest(text)
 
@@ -165,7 +195,7 @@ def translation_changed(message: Message) -> bool:
 def record_checked(catalog: Catalog) -> None:
     """Record every translated, up-to-date entry as checked against its English (see CHECKED)."""
     for message in catalog:
-        text = message.string if isinstance(message.string, str) else ""
+        text = text_of(message)
         if not message.id or not text or message.fuzzy:
             continue
         message.user_comments = [c for c in message.user_comments if not c.startswith(CHECKED)]
@@ -246,19 +276,12 @@ def update(template_dir: Path, code: str, root: Path | None = None) -> dict[str,
         template = read(template_path)
         _relative_locations(template)
         target = catalogue_path(docname, code, root)
-        if target.exists():
-            catalog = merge(read(target, code), template)
-            for key, message in list(catalog.obsolete.items()):
-                if message.id in toolkit:
-                    if message.string and not message.fuzzy:
-                        moved.setdefault(message.id, message.string)
-                    del catalog.obsolete[key]
-        else:
-            catalog = Catalog(locale=code, project=PROJECT, fuzzy=False, header_comment=HEADER.format(docname=docname),
-                              msgid_bugs_address="", copyright_holder="The living-review contributors")
-            for message in template:
-                if message.id:
-                    catalog[message.id] = Message(message.id, "", locations=message.locations)
+        catalog = _in_step(target, template, code, HEADER.format(docname=docname))
+        for key, message in list(catalog.obsolete.items()):
+            if message.id in toolkit:
+                if message.string and not message.fuzzy:
+                    moved.setdefault(message.id, message.string)
+                del catalog.obsolete[key]
         catalog.fuzzy = False
         record_checked(catalog)
         write(catalog, target)
@@ -293,8 +316,8 @@ def _is_block(msgid: str) -> bool:
 
 def compile_for_build(code: str, out_dir: Path, english_updated: dict[str, str], root: Path | None = None
                       ) -> list[Compiled]:
-    """Write <out_dir>/<code>/LC_MESSAGES/<docname>.mo for every catalogue; ``english_updated`` gives each
-    chapter's date of last change (shown in the notice of a lagging paragraph)."""
+    """Write <out_dir>/<code>/LC_MESSAGES/<docname>.mo for every catalogue, each only when it changed;
+    ``english_updated`` gives each chapter's date of last change (shown in the notice of a lagging paragraph)."""
     results = []
     for docname, path in catalogues(code, root).items():
         catalog = read(path, code)
@@ -304,7 +327,7 @@ def compile_for_build(code: str, out_dir: Path, english_updated: dict[str, str],
         for message in catalog:
             if not message.id:
                 continue
-            text = message.string if isinstance(message.string, str) else (message.string or ("",))[0]
+            text = text_of(message)
             if not text:  # the build shows the English, saying so (reviewkit.sphinx.language.UntranslatedNotice)
                 untranslated.append(message.id)
                 continue
@@ -315,9 +338,6 @@ def compile_for_build(code: str, out_dir: Path, english_updated: dict[str, str],
             else:
                 translated += 1
             compiled[message.id] = Message(message.id, _own_glue(text, docname))
-        target = out_dir / code / "LC_MESSAGES" / f"{docname}.mo"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb") as handle:
-            write_mo(handle, compiled)
+        _write_mo(compiled, out_dir / code / "LC_MESSAGES" / f"{docname}.mo")
         results.append(Compiled(docname, translated, lagging, untranslated))
     return results

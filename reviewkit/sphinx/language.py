@@ -71,18 +71,11 @@ def _english_dates(root: Path, docnames) -> dict[str, str]:
     return dates
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
-    """Sphinx reads a page again when its compiled catalogue's file changes: write only a changed one."""
-    if not path.is_file() or path.read_bytes() != data:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-
-
 def search_dictionary(target: Path) -> Path:
     """jieba's user dictionary: every Chinese term of data/glossary.csv, one per line."""
     _header, rows = inputs.read_records(paths.data_dir() / "glossary.csv")
     terms = sorted({(row.get("chinese_term") or "").strip() for _, row in rows} - {""})
-    _write_if_changed(target, "".join(f"{term} {SEARCH_WORD_FREQUENCY} n\n" for term in terms).encode("utf-8"))
+    catalogues.write_if_changed(target, "".join(f"{term} {SEARCH_WORD_FREQUENCY} n\n" for term in terms).encode("utf-8"))
     return target
 
 
@@ -101,11 +94,8 @@ def _on_config_inited(app: Sphinx, config) -> None:
     target = compiled_dir(app)
     root = paths.root()
     chapters = catalogues.catalogues(edition.code, root)
-    staging = target / ".compiling"
-    results = catalogues.compile_for_build(edition.code, staging, _english_dates(root, chapters), root)
-    catalogues.compile_toolkit(edition.code, staging, root)
-    for compiled in staging.rglob("*.mo"):
-        _write_if_changed(target / compiled.relative_to(staging), compiled.read_bytes())
+    results = catalogues.compile_for_build(edition.code, target, _english_dates(root, chapters), root)
+    catalogues.compile_toolkit(edition.code, target, root)
     lagging = sum(len(r.lagging) for r in results)
     missing = sum(len(r.untranslated) for r in results)
     if lagging or missing:

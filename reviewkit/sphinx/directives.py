@@ -11,6 +11,7 @@ from sphinx.util.docutils import SphinxDirective
 from reviewkit.model import paths, schema, statuses
 from reviewkit.book.audit import source_check_rows
 from reviewkit.sphinx.evidence.source_checks import source_check_anchor
+from reviewkit.i18n.generated import _
 
 DATA_URL = "../data/"
 
@@ -91,9 +92,9 @@ class DataDictionary(SphinxDirective):
             section += _table(["Column", "Type", "Unit", "Constraints", "Meaning"], rows, [14, 8, 8, 20, 50])
             output.append(section)
         schema_link = nodes.paragraph()
-        schema_link += nodes.Text("The complete machine-readable schema: ")
+        schema_link += nodes.Text(_("The complete machine-readable schema:") + " ")
         schema_link += nodes.reference("", "datapackage.json", refuri=DATA_URL + "datapackage.json")
-        schema_link += nodes.Text(" (a Frictionless Data Package).")
+        schema_link += nodes.Text(" " + _("(a Frictionless Data Package)."))
         return [schema_link, *output]
 
 

@@ -115,14 +115,15 @@ def _on_config_inited(app: Sphinx, config) -> None:
 class GeneratedTextIsNoMessage(SphinxTransform):
     """Text the toolkit's directives build (boxes, What changed, the data dictionary) is no message of a chapter's
     catalogue: it is written in the edition's language where it is built (reviewkit.i18n.generated), and it holds
-    data (ids, dates, versions) that would make a message lag at every change. Such nodes have no source line
-    until Sphinx's ApplySourceWorkaround (priority 10) lends them their parent's: they are marked before it."""
+    data (ids, dates, versions) that would make a message lag at every change. Such nodes have no source text of
+    their own (MyST lends a directive's output its line and file, not its text) until Sphinx's
+    ApplySourceWorkaround (priority 10) fills it in from their text: they are marked before it."""
 
     default_priority = 9
 
     def apply(self, **kwargs) -> None:
         for node in self.document.findall(nodes.TextElement):
-            if node.source is None and not isinstance(node, nodes.Inline):
+            if not (node.source and node.rawsource) and not isinstance(node, nodes.Inline):
                 node["translatable"] = False
 
 
@@ -149,13 +150,16 @@ class UntranslatedNotice(SphinxTransform):
     def apply(self, **kwargs) -> None:
         if (self.config.language or languages.SOURCE) == languages.SOURCE:
             return
-        for node in list(self.document.findall(nodes.paragraph)):
-            if "translated" not in node or node["translated"] or _in_caption_or_table(node):
-                continue
-            if len(node.astext()) < NOTICE_MIN_LENGTH:
-                continue
-            date = _english_dates(paths.root(), [self.env.docname])[self.env.docname]
-            node += _notice("missing", date, self.env.docname, languages.edition(self.config.language))
+        lagging = [node for node in self.document.findall(nodes.paragraph)
+                   if node.get("translated") is False and not _in_caption_or_table(node)
+                   and len(node.astext()) >= NOTICE_MIN_LENGTH]
+        if not lagging:
+            return
+        # The chapter's date once (two git calls), not once per paragraph.
+        date = _english_dates(paths.root(), [self.env.docname])[self.env.docname]
+        edition = languages.edition(self.config.language)
+        for node in lagging:
+            node += _notice("missing", date, self.env.docname, edition)
 
 
 def _in_caption_or_table(node) -> bool:

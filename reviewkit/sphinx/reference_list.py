@@ -25,6 +25,7 @@ from sphinx.util.docutils import SphinxDirective
 from reviewkit.model import bibliography, paths, records, schema
 from reviewkit.model.bibliography import REVIEW_NUMBER, review_doi, review_number
 from reviewkit.book.evidence import SOURCE_KINDS
+from reviewkit.i18n.generated import _
 
 KIND_COLUMN = "source_kind"
 ENTRY_TYPE_KINDS = {"article": "Journal article", "book": "Book", "inproceedings": "Conference paper"}
@@ -113,12 +114,13 @@ class ReferenceCounts(SphinxDirective):
             self.env.note_dependency(path)
         found = counts()
         without = found["entries"] - found["with_doi"]
-        text = (f"This page lists the review itself; its {found['review']} references, numbered "
-                f"[1]–[{found['highest']}] as the review numbers them, so that a number in the review's text leads "
-                f"to its paper here; and the {found['added']} sources the book adds (evidence after or outside the "
-                f"review, and corrections to it), each with its kind. {found['with_doi']} of the {found['entries']} entries carry a DOI"
-                + (f"; the other {without} (press releases, news reports, notices and other web pages) carry "
-                   "their web address." if without else "."))
+        text = (_("This page lists the review itself; its {review} references, numbered [1]–[{highest}] as the review "
+                  "numbers them, so that a number in the review's text leads to its paper here; and the {added} "
+                  "sources the book adds (evidence after or outside the review, and corrections to it), each with its "
+                  "kind.") + " " + (
+            _("{with_doi} of the {entries} entries carry a DOI; the other {without} (press releases, news reports, "
+              "notices and other web pages) carry their web address.") if without else
+            _("{with_doi} of the {entries} entries carry a DOI."))).format(without=without, **found)
         return [nodes.paragraph(text=text, classes=["reviewkit-reference-counts"])]
 
 

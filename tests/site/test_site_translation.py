@@ -98,6 +98,16 @@ def test_every_number_equals_its_english_twin(site, name):
     assert numbers_in_cells(chinese) == numbers_in_cells(english), "the tables show the same numbers"
 
 
+@pytest.mark.parametrize("name", PAGES)
+def test_a_not_translated_notice_sits_only_on_english_text(site, name):
+    """A paragraph the build says has no translation shows its English; text the toolkit already wrote in Chinese
+    (a box, the list of newer evidence) never carries the notice."""
+    for notice in soup(page(site, ZH, name)).select(".reviewkit-translation-missing"):
+        paragraph = notice.find_parent("p")
+        notice.extract()
+        assert not HAN.search(paragraph.get_text()), paragraph.get_text()[:120]
+
+
 def test_the_number_comparison_has_something_to_compare(site):
     assert any(glued(soup(page(site, EN, name))) for name in PAGES)
     assert any(numbers_in_cells(soup(page(site, EN, name))) for name in PAGES)

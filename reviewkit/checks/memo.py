@@ -26,7 +26,8 @@ class CheckMemo:
         return self._memo.recorded()
 
     def files(self, patterns: tuple[str, ...], with_toc_files: bool = False) -> list[Path]:
-        found = {path for pattern in patterns for path in self.root.glob(pattern) if path.is_file()}
+        # Folders count: a new, even empty, folder can be a problem (an unknown language in locales/).
+        found = {path for pattern in patterns for path in self.root.glob(pattern) if path.is_file() or path.is_dir()}
         found |= {self.root / pattern for pattern in patterns if "*" not in pattern}  # a missing file counts too
         if with_toc_files:
             from reviewkit.model.inputs import Unreadable
@@ -40,7 +41,8 @@ class CheckMemo:
 
     def _file_digest(self, path: Path) -> bytes:
         if path not in self._file_digests:
-            self._file_digests[path] = hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"missing"
+            self._file_digests[path] = (hashlib.sha256(path.read_bytes()).digest() if path.is_file() else
+                                        b"folder" if path.is_dir() else b"missing")
         return self._file_digests[path]
 
     def fingerprint(self, patterns: tuple[str, ...], with_toc_files: bool = False) -> str:

@@ -16,6 +16,8 @@ from reviewkit.sphinx import prebuild_check
 
 @pytest.fixture
 def app(book):
+    # These cases are about the memory itself: they start from a book checked never before.
+    (book / "_build" / check_memo.MEMO_NAME).unlink(missing_ok=True)
     return SimpleNamespace(outdir=str(book / "_build" / "html"), config=SimpleNamespace(reviewkit_partial_build=False))
 
 
@@ -74,6 +76,14 @@ def test_a_new_file_in_data_checks_the_data_again(app, runs, book):
     (book / "data" / "notes.txt").write_text("a stray file\n", encoding="utf-8")
     prebuild_check.check_before_build(app)
     assert "data" in groups_run(runs, before)
+
+
+def test_a_new_empty_folder_checks_again_what_reads_its_place(app, runs, book):
+    prebuild_check.check_before_build(app)
+    before = len(runs)
+    (book / "locales" / "fr").mkdir()  # an edition the book does not have is a problem, files or none
+    prebuild_check.check_before_build(app)
+    assert "translations" in groups_run(runs, before)
 
 
 def test_new_toolkit_code_checks_everything_again(app, runs, monkeypatch):

@@ -142,10 +142,11 @@ def write_chapter(root: Path, name: str, data_files: list[str], body: str) -> st
 
 
 def partial_build(root: Path, files: list[str]) -> None:
-    """Build only some chapters: the whole-book rules (every entry cited, every check shown) are relaxed."""
+    """Build only some chapters: the whole-book rules (every entry cited, every check shown) are relaxed, and no
+    PDF edition is printed (as in `make serve`; the PDF's own tests read the book `make book` built)."""
     set_toc(root, files)
     config = root / "_config.yml"
-    config.write_text(config.read_text() + "    reviewkit_partial_build: true\n")
+    config.write_text(config.read_text() + "    reviewkit_partial_build: true\n    reviewkit_pdf: false\n")
 
 
 def build(root: Path, *extra: str) -> subprocess.CompletedProcess:

@@ -58,26 +58,14 @@ def build_report(site) -> dict:
 @functools.cache
 def _template() -> Path:
     """The book as a fresh git repository (versions and What changed are read from git), made once per test
-    process: copying it is cheaper than a `git init` and a first commit for every case."""
+    process (copying it is cheaper than a `git init` and a first commit for every case) and checked once as the
+    whole book: its check memo (reviewkit.checks.memo) records every group that passed, so a case's check runs
+    again only the groups whose files the case changed, as an author's does. A group that found a problem is not
+    remembered, so no problem of the book is hidden."""
     template = Path(tempfile.mkdtemp(prefix="reviewkit-book-")) / "book"
     atexit.register(shutil.rmtree, template.parent, ignore_errors=True)
     shutil.copytree(ROOT, template, ignore=COPY_IGNORE)
     git_init(template, "Copy of the book")
-    return template
-
-
-def copy_book(target: Path) -> Path:
-    """A copy of the book as a fresh git repository (versions and What changed are read from git)."""
-    shutil.copytree(_template(), target, symlinks=True, ignore=shutil.ignore_patterns("_build"))
-    return target
-
-
-@functools.cache
-def _checked_template() -> Path:
-    """The template, checked once as the whole book: its check memo (reviewkit.checks.memo) records every group
-    that passed, so a case's `make check` runs again only the groups whose files the case changed, as an author's
-    does. A group that found a problem is not remembered, so no problem of the book is hidden."""
-    template = _template()
     previous = os.environ.get("REVIEWKIT_ROOT")
     os.environ["REVIEWKIT_ROOT"] = str(template)
     paths.root.cache_clear()
@@ -91,12 +79,17 @@ def _checked_template() -> Path:
     return template
 
 
+def copy_book(target: Path) -> Path:
+    """A copy of the book as a fresh git repository, with the check memo of the book as committed (_template)."""
+    shutil.copytree(_template(), target, symlinks=True)
+    return target
+
+
 @pytest.fixture
 def book(tmp_path, monkeypatch) -> Path:
     """A private copy of the book, with the check memo of the book as committed; reviewkit resolves every path
     inside it for the test's duration."""
-    root = tmp_path / "book"
-    shutil.copytree(_checked_template(), root, symlinks=True)
+    root = copy_book(tmp_path / "book")
     monkeypatch.setenv("REVIEWKIT_ROOT", str(root))
     paths.root.cache_clear()
     yield root

@@ -15,9 +15,9 @@ MEMO_NAME = ".reviewkit-checks.json"
 
 
 class CheckMemo:
-    def __init__(self, root: Path, complete_book: bool) -> None:
+    def __init__(self, root: Path) -> None:
         self.root = root
-        self._memo = PageMemo(root / "_build" / MEMO_NAME, salt=f"complete_book={complete_book}|{package_hash()}")
+        self._memo = PageMemo(root / "_build" / MEMO_NAME, salt=package_hash())
         self._file_digests: dict[Path, bytes] = {}  # several groups read the same files: each is read once a run
 
     @property
@@ -45,8 +45,9 @@ class CheckMemo:
                                         b"folder" if path.is_dir() else b"missing")
         return self._file_digests[path]
 
-    def fingerprint(self, patterns: tuple[str, ...], with_toc_files: bool = False) -> str:
-        digest = hashlib.sha256()
+    def fingerprint(self, patterns: tuple[str, ...], with_toc_files: bool = False, settings: str = "") -> str:
+        """The content of the files ``patterns`` name, and the ``settings`` the group's rules depend on."""
+        digest = hashlib.sha256(settings.encode())
         for path in self.files(patterns, with_toc_files):
             digest.update(b"\0" + path.relative_to(self.root).as_posix().encode() + b"\0" + self._file_digest(path))
         return digest.hexdigest()

@@ -79,9 +79,20 @@ def _template() -> Path:
     return template
 
 
-def copy_book(target: Path) -> Path:
-    """A copy of the book as a fresh git repository, with the check memo of the book as committed (_template)."""
+# The execution cache of the book `make book` built (make test builds it before the build tests run).
+EXECUTION_CACHE = Path("_build") / ".staging" / "_build" / ".jupyter_cache"
+
+
+def copy_book(target: Path, *, execution_cache: Path | None = None) -> Path:
+    """A copy of the book as a fresh git repository, with the check memo of the book as committed (_template).
+
+    ``execution_cache``: where in the copy its build keeps the execution cache (``Path("_build/.jupyter_cache")``
+    for `jupyter-book build`, EXECUTION_CACHE for `make book`); the copy gets the cache of the book `make book`
+    built, so a chapter whose code, data and toolkit code are the book's is read from it rather than executed
+    again (the cache key covers all three: reviewkit.sphinx.rebuilds), and a chapter the case changed executes."""
     shutil.copytree(_template(), target, symlinks=True)
+    if execution_cache is not None and (ROOT / EXECUTION_CACHE).is_dir():
+        shutil.copytree(ROOT / EXECUTION_CACHE, target / execution_cache)
     return target
 
 

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILD
+from conftest import BUILD, EXECUTION_CACHE as CACHE
 from reviewkit.i18n import catalogues, languages
 
 CODE = languages.TRANSLATIONS[0]
-CACHE = Path("_build") / ".staging" / "_build" / ".jupyter_cache"
 
 
 def state(root: Path) -> dict[str, dict[str, tuple]]:

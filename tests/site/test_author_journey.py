@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -56,7 +57,7 @@ def key_findings(html_dir) -> dict[str, str]:
 
 
 def test_adding_a_newer_study_marks_it_and_leaves_the_review_alone(tmp_path, site):
-    root = copy_book(tmp_path / "book")
+    root = copy_book(tmp_path / "book", execution_cache=Path("_build/.jupyter_cache"))
     append(root / "data" / "clinical_studies.csv", [STUDY])
     append(root / "data" / "clinical_results.csv",
            [{**row, "study_id": STUDY["study_id"], "provenance": "update", "added": STUDY["added"],

@@ -11,7 +11,7 @@ import time
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import PAYLOAD, ROOT, build, build_report_of, copy_book, partial_build, write_chapter
+from conftest import EXECUTION_CACHE, PAYLOAD, ROOT, build, build_report_of, copy_book, partial_build, write_chapter
 from helpers import set_cell
 
 pytestmark = pytest.mark.build
@@ -45,7 +45,7 @@ def test_the_extension_refuses_bad_input_even_without_make(tmp_path):
 
 
 def test_a_raising_cell_fails_make_book_naming_the_chapter(tmp_path):
-    root = copy_book(tmp_path / "book")
+    root = copy_book(tmp_path / "book", execution_cache=EXECUTION_CACHE)  # only the broken chapter executes
     chapter = root / "chapters" / "car-t-and-car-nk-cells.md"  # the first executable chapter: the build stops there
     chapter.write_text(chapter.read_text() + "\n```{code-cell} ipython3\nraise ValueError('deliberately broken cell')\n```\n")
     result = make(root, "book")

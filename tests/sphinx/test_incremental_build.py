@@ -6,6 +6,7 @@ they link to moved; a page tampered with after a build is policed again."""
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -42,7 +43,7 @@ def _pdf_text(root) -> str:
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
-    root = copy_book(tmp_path_factory.mktemp("incremental") / "book")
+    root = copy_book(tmp_path_factory.mktemp("incremental") / "book", execution_cache=Path("_build/.jupyter_cache"))
     # Before any release: an edit to a released book changes every page's edition banner (a released version
     # becomes "unreleased changes since" it), which these tests of what an edit rewrites do not measure.
     unrelease(root)

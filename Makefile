@@ -47,11 +47,11 @@ book: $(STAMP)
 	$(BIN)/reviewkit history
 	$(BIN)/reviewkit build
 
-# The whole suite: the fast tests on four workers (as `make unit`), then the build, site and browser tests,
-# which share one built site and one Chromium, in one process.
+# The whole suite: the fast tests on four workers (as `make unit`), then the build, site and browser tests on
+# two: one runs everything that shares Chromium, each file's tests stay on one worker (tests/conftest.py).
 test: book
 	$(BIN)/python -m pytest -m "not build and not site and not browser" -n 4 $(PYTEST_ARGS)
-	$(BIN)/python -m pytest -m "build or site or browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "build or site or browser" -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The markers are declared in pyproject.toml; a test that builds, reads _build/html or drives Chromium
 # must carry its marker (tests/conftest.py refuses one that does not).

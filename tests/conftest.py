@@ -34,12 +34,21 @@ MARKER_OF_FIXTURE = {"site": "site", "build_report": "site", "injected_site": "b
                      "browser": "browser"}
 
 
+# `make test` runs the build, site and browser tests on two workers (pytest-xdist, --dist loadgroup). The tests
+# that share Chromium or a session's build of hostile input go to one worker, so each is made once; the tests of
+# one file stay together, so a module's build is made once and its steps run in order.
+SHARED_WITH_CHROMIUM = {"browser", "tab", "base_url", "injected_site", "hostile_build"}
+
+
 def pytest_collection_modifyitems(config, items):
     unmarked = [f"{item.nodeid} uses the fixture '{fixture}' but is not marked @pytest.mark.{marker}"
                 for item in items for fixture, marker in MARKER_OF_FIXTURE.items()
                 if fixture in getattr(item, "fixturenames", ()) and item.get_closest_marker(marker) is None]
     if unmarked:
         raise pytest.UsageError("\n".join(unmarked))
+    for item in items:
+        shares_chromium = SHARED_WITH_CHROMIUM & set(getattr(item, "fixturenames", ()))
+        item.add_marker(pytest.mark.xdist_group("chromium" if shares_chromium else item.nodeid.split("::")[0]))
 
 
 @pytest.fixture(scope="session")

@@ -93,7 +93,7 @@ def check(resources: list[dict]) -> DataFiles:
             result.unreadable.add(resource["name"])
             continue
         try:
-            header, rows = inputs.read_csv(path)
+            header, rows = inputs.read_csv_cells(path)
         except inputs.Unreadable as error:
             result.problems.append(error.problem)
             result.unreadable.add(resource["name"])

@@ -9,7 +9,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from reviewkit.model import paths, schema, statuses
-from reviewkit.book.audit import source_check_rows
+from reviewkit.model.records import source_check_rows
 from reviewkit.sphinx.evidence.source_checks import source_check_anchor
 from reviewkit.i18n.generated import _
 

@@ -58,21 +58,21 @@ def test_yaml_lines_are_counted_from_where_the_text_starts():
 def test_csv_rows_keep_the_line_they_start_on(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text('id,text\na,"two\nlines"\nb,plain\n', encoding="utf-8")
-    header, rows = inputs.read_csv(path)
+    header, rows = inputs.read_csv_cells(path)
     assert header == ["id", "text"] and rows == [(2, ["a", "two\nlines"]), (4, ["b", "plain"])]
 
 
 def test_an_unclosed_quote_names_the_row_where_it_opens(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text('id,text\na,"never closed\nb,x\nc,y\n', encoding="utf-8")
-    problem = unreadable(inputs.read_csv, path)
+    problem = unreadable(inputs.read_csv_cells, path)
     assert problem.line == 2 and "never closed" in problem.message and "at line 4" in problem.message
 
 
 def test_text_after_a_closing_quote_is_broken_quoting(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text('id,text\na,ok\nb,"quoted" then more\n', encoding="utf-8")
-    problem = unreadable(inputs.read_csv, path)
+    problem = unreadable(inputs.read_csv_cells, path)
     assert problem.line == 3 and "quoting" in problem.message
 
 
@@ -82,7 +82,7 @@ def test_an_oversized_cell_is_a_problem_not_an_exception(tmp_path):
     before = csv.field_size_limit()
     path = tmp_path / "t.csv"
     path.write_text('id,text\na,ok\nb,"' + "x" * (inputs.MAX_CELL_CHARS + 10) + '"\n', encoding="utf-8")
-    problem = unreadable(inputs.read_csv, path)
+    problem = unreadable(inputs.read_csv_cells, path)
     assert problem.line == 3 and "KiB" in problem.message
     assert csv.field_size_limit() == before  # the process-wide limit is left as it was
 
@@ -90,5 +90,5 @@ def test_an_oversized_cell_is_a_problem_not_an_exception(tmp_path):
 def test_an_unquoted_oversized_cell_is_reported_with_its_column(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("id,text\nb," + "x" * (inputs.MAX_CELL_CHARS + 1) + "\n", encoding="utf-8")
-    problem = unreadable(inputs.read_csv, path)
+    problem = unreadable(inputs.read_csv_cells, path)
     assert problem.line == 2 and problem.field == "text"

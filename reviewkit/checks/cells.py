@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewkit.model import hygiene, inputs, paths
+from reviewkit.model import hygiene, inputs, keys, paths
 from reviewkit.model.problems import Problem
 
 STRING_TYPES = {"string", "any", None}
@@ -39,17 +39,9 @@ def _types(resource: dict) -> dict[str, str | None]:
     return {f["name"]: f.get("type") for f in resource["schema"]["fields"]}
 
 
-def _key_fields(resource: dict) -> list[str]:
-    schema = resource["schema"]
-    key = schema.get("primaryKey") or []
-    keys = [key] if isinstance(key, str) else list(key)
-    return keys + [f["name"] for f in schema["fields"]
-                   if (f.get("constraints") or {}).get("unique") and f["name"] not in keys]
-
-
 def cell_problems(name: str, resource: dict, header: list[str], rows: list[tuple[int, list[str]]]) -> list[Problem]:
     types = _types(resource)
-    key_fields = set(_key_fields(resource))
+    key_fields = set(keys.identifying_fields(resource))
     problems: list[Problem] = []
     seen: dict[str, dict[str, tuple[str, int]]] = {column: {} for column in key_fields}
     for line, cells in rows:

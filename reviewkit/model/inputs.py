@@ -145,8 +145,8 @@ def read_csv_cells(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
 
 def as_records(header: list[str], rows: list[tuple[int, list[str]]]) -> list[tuple[int, dict[str, str]]]:
     """Each row as a dict by column name; a ragged row's absent cells read as empty and its extra cells are
-    dropped (the validation reports the row)."""
-    return [(line, dict(zip(header, cells + [""] * (len(header) - len(cells))))) for line, cells in rows]
+    dropped, and a blank line is no record (the validation reports both)."""
+    return [(line, dict(zip(header, cells + [""] * (len(header) - len(cells))))) for line, cells in rows if cells]
 
 
 def read_records(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -166,6 +166,7 @@ def _csv_problem(name: str, start: int, end: int, reason: str) -> Problem:
                        f"(the file ends inside it, at line {end})",
                        'close the quote: a cell with commas or line breaks is written "like, this", '
                        'and a quote inside it is doubled ("")')
-    return Problem(name, end, None, f"broken CSV quoting: {reason}",
+    at = f" (at line {end})" if end != start else ""
+    return Problem(name, start, None, f"broken CSV quoting in the row starting on this line{at}: {reason}",
                    'quote the whole cell: "text with ""quotes"", commas or line breaks" — a quote inside a cell '
                    "is doubled, and nothing may follow the closing quote but a comma")

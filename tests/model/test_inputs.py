@@ -92,3 +92,21 @@ def test_an_unquoted_oversized_cell_is_reported_with_its_column(tmp_path):
     path.write_text("id,text\nb," + "x" * (inputs.MAX_CELL_CHARS + 1) + "\n", encoding="utf-8")
     problem = unreadable(inputs.read_csv_cells, path)
     assert problem.line == 2 and problem.field == "text"
+
+
+def test_the_one_parser_reads_text_and_numbers_rows_by_their_first_line():
+    text = 'id,text\na,"one\ntwo\nthree"\n\nb,plain\n'
+    header, rows = inputs.parse_csv_text(text, "data/t.csv")
+    assert header == ["id", "text"]
+    assert rows == [(2, ["a", "one\ntwo\nthree"]), (5, []), (6, ["b", "plain"])], "a blank line is a row of no cells"
+    assert inputs.as_records(header, rows) == [(2, {"id": "a", "text": "one\ntwo\nthree"}),
+                                               (6, {"id": "b", "text": "plain"})], "a blank line is no record"
+    assert inputs.as_records(["a", "b"], [(2, ["x"]), (3, ["x", "y", "z"])]) == [
+        (2, {"a": "x", "b": ""}), (3, {"a": "x", "b": "y"})], "a ragged row: absent cells empty, extra ones dropped"
+
+
+def test_broken_quoting_in_a_row_of_several_lines_names_the_line_the_row_starts_on():
+    text = 'id,text\na,ok\nb,"two\nlines" then more\n'
+    problem = unreadable(inputs.parse_csv_text, text, "data/t.csv")
+    assert (problem.file, problem.line) == ("data/t.csv", 3) and "at line 4" in problem.message
+    assert "quoting" in problem.message and problem.fix

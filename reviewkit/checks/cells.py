@@ -18,6 +18,16 @@ class DataFiles:
     problems: list[Problem] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)  # resources frictionless must not be asked to read
     headers: dict[str, list[str]] = field(default_factory=dict)
+    # resource -> the file line where each row starts, header first (frictionless counts rows, not lines)
+    lines: dict[str, list[int]] = field(default_factory=dict)
+
+    def line(self, resource: str, row_number: int | None) -> int | None:
+        """The file line of frictionless's ``row_number`` (1 the header, 2 the first row after it; a blank line
+        counts as a row): the line the one CSV reader gives the row, so a value spanning lines moves no report."""
+        starts = self.lines.get(resource)
+        if row_number is None or not starts or not 1 <= row_number <= len(starts):
+            return row_number
+        return starts[row_number - 1]
 
 
 def undescribed_files(resources: list[dict]) -> list[Problem]:
@@ -96,5 +106,6 @@ def check(resources: list[dict]) -> DataFiles:
             result.unreadable.add(resource["name"])
             continue
         result.headers[resource["name"]] = header
+        result.lines[resource["name"]] = [1, *(line for line, _ in rows)]
         result.problems += cell_problems(name, resource, header, rows)
     return result

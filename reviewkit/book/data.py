@@ -7,7 +7,7 @@ from functools import cache
 
 import pandas as pd
 
-from reviewkit.model import paths, schema
+from reviewkit.model import inputs, paths, schema
 from reviewkit.book import runtime
 from reviewkit.model.problems import CheckFailed
 
@@ -28,6 +28,7 @@ def _fingerprint() -> tuple:
 
 
 VALIDATED_BY_BUILD = runtime.VALIDATED_BY_BUILD
+BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 
 def ensure_valid() -> None:
@@ -37,6 +38,23 @@ def ensure_valid() -> None:
         return
     with runtime.toolkit_read():  # validation opens every table; only what a chapter loads is its input
         _validated(_fingerprint())
+
+
+def typed_frame(header: list[str], rows: list[tuple[int, list[str]]], dtypes: dict[str, str]) -> pd.DataFrame:
+    """The rows of the toolkit's one CSV reader (reviewkit.model.inputs) as a DataFrame: empty cells missing
+    (<NA>), each column of its pandas dtype. Built from the reader's rows, not by pandas' own parser, so a
+    chapter sees exactly the rows (and cells) that `make check` validated and the history compares."""
+    frame = pd.DataFrame([cells for _, cells in rows if cells], columns=header, dtype="string")
+    frame = frame.mask(frame == "")
+    for column in header:
+        kind = dtypes.get(column, "string")
+        if kind in ("Int64", "Float64"):
+            frame[column] = pd.to_numeric(frame[column]).astype(kind)
+        elif kind == "boolean":  # the spellings frictionless accepts for a boolean (its default trueValues/falseValues)
+            frame[column] = frame[column].str.lower().map(BOOLEANS).astype("boolean")
+        elif kind != "string":
+            frame[column] = frame[column].astype(kind)
+    return frame
 
 
 def load(name: str) -> pd.DataFrame:
@@ -55,7 +73,8 @@ def load(name: str) -> pd.DataFrame:
         else:
             dtypes[field["name"]] = schema.PANDAS_DTYPES.get(field["type"], "string")
     with runtime.toolkit_read():
-        frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+        header, rows = inputs.read_csv_cells(path)
+    frame = typed_frame(header, rows, dtypes)
     for column in dates:
         frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
     runtime.record_read(paths.relative(path))

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 from IPython.display import HTML
 
-from reviewkit.model import anchors, schema
+from reviewkit.model import anchors, keys, schema
 from reviewkit.book import citations, data, evidence
 from reviewkit.book.evidence import REVIEW
 from reviewkit.book.glue import format_value
@@ -38,12 +38,8 @@ def _cell(value) -> str:
 
 def citation_columns(table: str) -> set[str]:
     """Columns of ``table`` whose values are keys of references.bib (by the schema's foreign keys)."""
-    columns = set()
-    for fk in schema.resource(table)["schema"].get("foreignKeys", []):
-        if fk["reference"]["resource"] == schema.REFERENCES_RESOURCE:
-            fields = fk["fields"]
-            columns.update([fields] if isinstance(fields, str) else fields)
-    return columns
+    return {column for fk in keys.foreign_keys(schema.resource(table))
+            if fk.resource == schema.REFERENCES_RESOURCE for column in fk.fields}
 
 
 def _citation_cell(value) -> str:
@@ -152,7 +148,7 @@ def table_html(frame: pd.DataFrame, *, table: str, caption: str, columns: list[s
                                                                    _("column definitions"))
     head = (f'<th scope="col">{html.escape(evidence_title)}</th>' if with_evidence else "") + "".join(
         f'<th scope="col"{attrs[c]}>{html.escape(titles.get(c, c))}</th>' for c in columns)
-    key = anchors.key_fields(schema.resource(table))  # each row carries its anchor (What changed links to it)
+    key = keys.key_fields(schema.resource(table))  # each row carries its anchor (What changed links to it)
     body = "".join(_row_html(row, columns, with_evidence, cited, attrs, anchors.row_id_attribute(table, key, row))
                    for _, row in frame.iterrows())
     source_text = f"<span>{html.escape(_('Source:'))}</span> <span>{html.escape(source)}</span>. " if source else ""

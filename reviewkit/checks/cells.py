@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewkit.model import hygiene, inputs, paths
+from reviewkit.model import hygiene, inputs, keys, paths
 from reviewkit.model.problems import Problem
 
 STRING_TYPES = {"string", "any", None}
@@ -18,6 +18,16 @@ class DataFiles:
     problems: list[Problem] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)  # resources frictionless must not be asked to read
     headers: dict[str, list[str]] = field(default_factory=dict)
+    # resource -> the file line where each row starts, header first (frictionless counts rows, not lines)
+    lines: dict[str, list[int]] = field(default_factory=dict)
+
+    def line(self, resource: str, row_number: int | None) -> int | None:
+        """The file line of frictionless's ``row_number`` (1 the header, 2 the first row after it; a blank line
+        counts as a row): the line the one CSV reader gives the row, so a value spanning lines moves no report."""
+        starts = self.lines.get(resource)
+        if row_number is None or not starts or not 1 <= row_number <= len(starts):
+            return row_number
+        return starts[row_number - 1]
 
 
 def undescribed_files(resources: list[dict]) -> list[Problem]:
@@ -39,17 +49,9 @@ def _types(resource: dict) -> dict[str, str | None]:
     return {f["name"]: f.get("type") for f in resource["schema"]["fields"]}
 
 
-def _key_fields(resource: dict) -> list[str]:
-    schema = resource["schema"]
-    key = schema.get("primaryKey") or []
-    keys = [key] if isinstance(key, str) else list(key)
-    return keys + [f["name"] for f in schema["fields"]
-                   if (f.get("constraints") or {}).get("unique") and f["name"] not in keys]
-
-
 def cell_problems(name: str, resource: dict, header: list[str], rows: list[tuple[int, list[str]]]) -> list[Problem]:
     types = _types(resource)
-    key_fields = set(_key_fields(resource))
+    key_fields = set(keys.identifying_fields(resource))
     problems: list[Problem] = []
     seen: dict[str, dict[str, tuple[str, int]]] = {column: {} for column in key_fields}
     for line, cells in rows:
@@ -93,7 +95,7 @@ def check(resources: list[dict]) -> DataFiles:
             result.unreadable.add(resource["name"])
             continue
         try:
-            header, rows = inputs.read_csv(path)
+            header, rows = inputs.read_csv_cells(path)
         except inputs.Unreadable as error:
             result.problems.append(error.problem)
             result.unreadable.add(resource["name"])
@@ -104,5 +106,6 @@ def check(resources: list[dict]) -> DataFiles:
             result.unreadable.add(resource["name"])
             continue
         result.headers[resource["name"]] = header
+        result.lines[resource["name"]] = [1, *(line for line, _ in rows)]
         result.problems += cell_problems(name, resource, header, rows)
     return result

@@ -32,7 +32,7 @@ def guarded(where: str, check, *args, **kwargs) -> list[Problem]:
 # Each group imports what it checks with: a build whose sources all passed before imports none of it.
 def _chapter_checks(complete_book: bool) -> list[Problem]:
     from reviewkit.model import bibliography, chapters, mystdoc, toc
-    from reviewkit.checks import html_policy, reads
+    from reviewkit.checks import html_policy, reads, shown
 
     problems = guarded("_toc.yml", toc.check_toc)
     if problems and all(p.field is None for p in problems):
@@ -45,8 +45,7 @@ def _chapter_checks(complete_book: bool) -> list[Problem]:
         bib_keys = None  # reported by the bibliography's own check
     if bib_keys is not None:
         problems += guarded("chapters", chapters.check_chapters, readable, bib_keys, complete_book=complete_book)
-    else:
-        problems += guarded("chapters", chapters.check_source_checks_shown, readable, complete_book=complete_book)
+    problems += guarded("chapters", shown.check, readable, complete_book=complete_book)
     problems += guarded("chapters", html_policy.check_chapters, readable)
     problems += guarded("chapters", reads.check_chapters, readable)
     for chapter in readable:

@@ -116,7 +116,7 @@ def validate_package() -> list[Problem]:
     for task in report.tasks:
         file = f"data/{task.place}" if not str(task.place).startswith("data/") else str(task.place)
         for error in task.errors:
-            row = getattr(error, "row_number", None)
+            row = files.line(task.name, getattr(error, "row_number", None))
             field = (getattr(error, "field_name", None) or getattr(error, "label", None)
                      or ", ".join(getattr(error, "field_names", None) or []) or None)
             cell = getattr(error, "cell", None)

@@ -9,8 +9,6 @@ naming the commit and the file, and the build stops. There is no "history not av
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import subprocess
 from dataclasses import dataclass, field
@@ -19,7 +17,7 @@ from pathlib import Path
 
 import bibtexparser
 
-from reviewkit.model import paths
+from reviewkit.model import inputs, keys, paths
 
 DATAPACKAGE = "data/datapackage.json"
 BIBLIOGRAPHY = "references.bib"
@@ -112,37 +110,35 @@ def _decode(raw: bytes, path: str, where: str) -> str:
                            f"evidence at that state cannot be read. Fix: save {path} as UTF-8 and commit it.") from error
 
 
-def parse_csv(text: str, path: str, where: str, resource: dict) -> Table:
-    schema = resource.get("schema", {})
-    key = schema.get("primaryKey") or [schema.get("fields", [{}])[0].get("name")]
-    key_fields = tuple([key] if isinstance(key, str) else key)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def table_from_text(text: str, path: str, where: str, resource: dict) -> Table:
+    """A table of the evidence at ``where`` from its CSV text, parsed by the toolkit's one CSV parser
+    (reviewkit.model.inputs.parse_csv_text: lines are where a row starts) and keyed by reviewkit.model.keys."""
+    key_fields = tuple(keys.key_fields(resource) or [f["name"] for f in resource.get("schema", {}).get("fields", [])[:1]])
     try:
-        header = next(reader, None)
-        if not header:
-            raise HistoryError(f"{where}: {path} is empty. Fix: restore its header row and commit it.")
-        missing = [k for k in key_fields if k not in header]
-        if missing:
-            raise HistoryError(f"{where}: {path} has no column {', '.join(missing)}, its primary key in "
-                               f"{DATAPACKAGE}. Fix: restore the column or correct the schema, and commit.")
-        rows: dict[tuple[str, ...], dict[str, str]] = {}
-        for cells in reader:
-            line = reader.line_num
-            if not cells:
-                continue
-            if len(cells) != len(header):
-                raise HistoryError(f"{where}: {path} line {line} has {len(cells)} cells but the header has "
-                                   f"{len(header)}. Fix: correct the row (an unquoted comma?) and commit.")
-            row = dict(zip(header, cells))
-            row_key = tuple(row[k] for k in key_fields)
-            if row_key in rows:
-                raise HistoryError(f"{where}: {path} line {line} repeats the key {'/'.join(row_key)}. "
-                                   "Fix: give each row its own id and commit.")
-            rows[row_key] = row
-    except csv.Error as error:
-        raise HistoryError(f"{where}: {path} line {reader.line_num} is not valid CSV ({error}). "
-                           "Fix: correct the quoting and commit.") from error
-    return Table(resource, key_fields, rows)
+        header, cells = inputs.parse_csv_text(text.removeprefix(inputs.BOM).replace("\r\n", "\n"), path)
+    except inputs.Unreadable as error:
+        problem = error.problem
+        raise HistoryError(f"{where}: {path} line {problem.line} is not valid CSV ({problem.message}). "
+                           f"Fix: {problem.fix}; and commit.") from None
+    if not header:
+        raise HistoryError(f"{where}: {path} is empty. Fix: restore its header row and commit it.")
+    missing = [k for k in key_fields if k not in header]
+    if missing:
+        raise HistoryError(f"{where}: {path} has no column {', '.join(missing)}, its primary key in "
+                           f"{DATAPACKAGE}. Fix: restore the column or correct the schema, and commit.")
+    numbered = []
+    for line, row in cells:
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise HistoryError(f"{where}: {path} line {line} has {len(row)} cells but the header has "
+                               f"{len(header)}. Fix: correct the row (an unquoted comma?) and commit.")
+        numbered.append((line, dict(zip(header, row))))
+    indexed, problems = keys.index(numbered, list(key_fields), path)
+    if problems:
+        first = problems[0]
+        raise HistoryError(f"{where}: {path} line {first.line}: {first.message}. Fix: {first.fix}, and commit.")
+    return Table(resource, key_fields, {key: row for key, (_, row) in indexed.items()})
 
 
 @cache
@@ -180,7 +176,7 @@ def _snapshot(read, where: str) -> Snapshot:
         if content is None:
             raise HistoryError(f"{where}: {DATAPACKAGE} describes {path}, which does not exist. "
                                "Fix: add the file or remove its resource, and commit.")
-        tables[resource["name"]] = parse_csv(_decode(content, path, where), path, where, resource)
+        tables[resource["name"]] = table_from_text(_decode(content, path, where), path, where, resource)
     bib = read(BIBLIOGRAPHY)
     references = _parse_bib(_decode(bib, BIBLIOGRAPHY, where), BIBLIOGRAPHY, where) if bib is not None else {}
     return Snapshot(where, descriptor, tables, references)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from reviewkit.history.git import Snapshot, Table
+from reviewkit.model import keys
 from reviewkit.i18n.generated import _, N_, translated
 
 # What one row of a table is called. Other tables: "row of <table title>".
@@ -45,12 +46,7 @@ def _clip(text: str, limit: int = MAX_LABEL) -> str:
 
 def foreign_keys(table: Table) -> dict[str, str]:
     """Column -> the table it refers to."""
-    found = {}
-    for fk in table.resource.get("schema", {}).get("foreignKeys", []):
-        fields = fk.get("fields")
-        fields = fields if isinstance(fields, str) else (fields or [None])[0]
-        found[fields] = fk.get("reference", {}).get("resource")
-    return found
+    return keys.references(table.resource)
 
 
 def row_label(snapshot: Snapshot, table_name: str, key: tuple[str, ...], depth: int = 0) -> str:

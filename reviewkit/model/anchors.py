@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import re
 
+from reviewkit.model import keys
+
 # Anchors already written by this kernel: one chapter executes in one kernel, so each anchor appears once
 # per page even when a row is shown in two tables ("What changed" links to the first).
 _written: set[str] = set()
@@ -19,17 +21,12 @@ def row_anchor(table: str, key: tuple[str, ...]) -> str:
     return "row-" + re.sub(r"[^a-z0-9]+", "-", f"{table}--{'--'.join(key)}".lower()).strip("-")
 
 
-def key_fields(resource: dict) -> list[str]:
-    key = resource.get("schema", {}).get("primaryKey") or []
-    return [key] if isinstance(key, str) else list(key)
-
-
 def row_id_attribute(table: str, fields: list[str], row) -> str:
     """` id="row-…"` for a table row (a pandas Series), or "" when its key is unknown or already on the page."""
-    values = [row.get(name) for name in fields]
-    if not fields or any(value is None or str(value) in ("", "<NA>", "nan", "NaT") for value in values):
+    key = keys.key_of(row, fields)
+    if not fields or not all(key):
         return ""
-    anchor = row_anchor(table, tuple(str(value) for value in values))
+    anchor = row_anchor(table, key)
     if anchor in _written:
         return ""
     _written.add(anchor)

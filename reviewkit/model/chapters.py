@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from reviewkit.model import inputs, mystdoc, paths
+from reviewkit.model import inputs, mystdoc, paths, records
 from reviewkit.model.problems import Problem
 from reviewkit.model.toc import resolve_toc_file, toc_files
 
@@ -132,14 +132,10 @@ def check_chapters(chapters: list[Chapter], bib_keys: set[str], *, complete_book
                 problems.append(Problem(chapter.name, 1, "data_files",
                                         f"declares data file '{declared}', which does not exist",
                                         "correct the path (relative to the book's root, e.g. data/clinical_studies.csv) or add the file"))
-    problems += check_source_checks_shown(chapters, complete_book=complete_book)
-    from reviewkit.sphinx.evidence.updates import check_updates_shown, data_references
-
-    problems += check_updates_shown(chapters, complete_book=complete_book)
     if complete_book:
         entries = entries_line_numbers()
         # Data rows cite their source too: tables and update boxes render their `reference` as a citation.
-        for key in sorted(bib_keys - cited - data_references()):
+        for key in sorted(bib_keys - cited - set(records.column_cells("reference"))):
             problems.append(Problem(paths.relative(paths.bibliography_path()), entries.get(key), key,
                                     f"entry '{key}' is cited by no chapter",
                                     "cite it where the review does ({cite}`" + key + "`) or remove the entry"))
@@ -149,41 +145,3 @@ def check_chapters(chapters: list[Chapter], bib_keys: set[str], *, complete_book
 def entries_line_numbers() -> dict[str, int]:
     from reviewkit.model.bibliography import parse
     return {entry.key: entry.start_line + 1 for entry in parse().entries}
-
-
-def placements(chapters: list[Chapter], ids_in, known, *, noun: str, key: str, table: str,
-               why: str) -> tuple[dict[str, tuple[str, int]], list[Problem]]:
-    """Where each row shown with a directive is shown: ``ids_in(chapter)`` lists (line, id). An unknown id,
-    or a row shown twice, is a problem (a row is shown once, beside the statement it concerns)."""
-    shown: dict[str, tuple[str, int]] = {}
-    problems = []
-    for chapter in chapters:
-        for line, row_id in ids_in(chapter):
-            if row_id not in known:
-                problems.append(Problem(chapter.name, line, row_id, f"shows unknown {noun} '{row_id}'",
-                                        f"use a {key} of {table}"))
-            elif row_id in shown:
-                first = shown[row_id]
-                problems.append(Problem(chapter.name, line, row_id,
-                                        f"shows {noun} {row_id} again (first in {first[0]}:{first[1]})",
-                                        f"show each {noun} once, {why}"))
-            else:
-                shown[row_id] = (chapter.name, line)
-    return shown, problems
-
-
-def check_source_checks_shown(chapters: list[Chapter], *, complete_book: bool = True) -> list[Problem]:
-    """Every row of data/source_checks.csv is shown once, next to its claim: a finding may not be hidden."""
-    from reviewkit.book.audit import source_check_rows
-
-    rows = source_check_rows()
-    shown, problems = placements(chapters, Chapter.source_checks, rows, noun="source check", key="check_id",
-                                 table="data/source_checks.csv", why="next to the claim it concerns")
-    for check_id, (line, row) in rows.items():
-        if complete_book and check_id not in shown:
-            problems.append(Problem(
-                "data/source_checks.csv", line, check_id,
-                f"source check {check_id} ({row['status']}: {row['claim']}) is shown in no chapter",
-                f"add ':::{{source-check}} {check_id}' after the claim in its chapter (review section "
-                f"{row['review_section']}); a finding may not be hidden"))
-    return problems

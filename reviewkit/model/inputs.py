@@ -104,13 +104,15 @@ def _field_limit(limit: int):
         csv.field_size_limit(previous)
 
 
-def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """(header, [(line, cells)...]) of a CSV, read strictly: bad quoting or an oversized cell is Unreadable.
+def parse_csv_text(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """(header, [(line, cells)...]) of CSV ``text`` (decoded, as by ``decode``), parsed strictly: bad quoting or
+    an oversized cell is Unreadable, naming ``name`` and the line.
 
-    ``line`` is the file line where the row starts (rows may span lines inside quotes).
+    The one CSV parser of the toolkit: every reader of a book CSV (in the working tree, or at a git revision)
+    goes through it, so every problem about a row names the same line. ``line`` is the line where the row
+    *starts* in the file (1 is the header), the line an editor shows for the row; a row whose quoted cell spans
+    several lines keeps its first. A blank line is a row of no cells (the validation reports it).
     """
-    name = _name(path)
-    text = read_text(path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
     with _field_limit(MAX_CELL_CHARS):
@@ -136,11 +138,21 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return header, body
 
 
+def read_csv_cells(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """(header, [(line, cells)...]) of the CSV file ``path``: ``read_text`` then ``parse_csv_text``."""
+    return parse_csv_text(read_text(path), _name(path))
+
+
+def as_records(header: list[str], rows: list[tuple[int, list[str]]]) -> list[tuple[int, dict[str, str]]]:
+    """Each row as a dict by column name; a ragged row's absent cells read as empty and its extra cells are
+    dropped, and a blank line is no record (the validation reports both)."""
+    return [(line, dict(zip(header, cells + [""] * (len(header) - len(cells))))) for line, cells in rows if cells]
+
+
 def read_records(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """(header, [(line, row)...]) of a CSV read as by read_csv, each row a dict by column name; a ragged
-    row's absent cells read as empty (the validation reports the row)."""
-    header, rows = read_csv(path)
-    return header, [(line, dict(zip(header, cells + [""] * (len(header) - len(cells))))) for line, cells in rows]
+    """(header, [(line, row)...]) of a CSV read as by read_csv_cells, each row a dict by column name."""
+    header, rows = read_csv_cells(path)
+    return header, as_records(header, rows)
 
 
 def _csv_problem(name: str, start: int, end: int, reason: str) -> Problem:
@@ -154,6 +166,7 @@ def _csv_problem(name: str, start: int, end: int, reason: str) -> Problem:
                        f"(the file ends inside it, at line {end})",
                        'close the quote: a cell with commas or line breaks is written "like, this", '
                        'and a quote inside it is doubled ("")')
-    return Problem(name, end, None, f"broken CSV quoting: {reason}",
+    at = f" (at line {end})" if end != start else ""
+    return Problem(name, start, None, f"broken CSV quoting in the row starting on this line{at}: {reason}",
                    'quote the whole cell: "text with ""quotes"", commas or line breaks" — a quote inside a cell '
                    "is doubled, and nothing may follow the closing quote but a comma")

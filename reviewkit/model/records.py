@@ -5,10 +5,31 @@ build's directives and the watch, which need rows and their file lines but no ty
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
-from reviewkit.model import inputs, schema
+from reviewkit.model import inputs, keys, paths, schema
+from reviewkit.model.problems import Problem
 
 Row = dict[str, str]
+
+SOURCE_CHECKS, UPDATES = "source_checks.csv", "updates"
+# The columns of data/source_checks.csv the toolkit reads by name (its boxes, the audit table, the rules).
+SOURCE_CHECK_COLUMNS = ("check_id", "review_section", "claim", "review_value", "primary_source_value", "status",
+                        "what_was_read", "note")
+
+
+def read(path: Path, required: tuple[str, ...] = ()) -> list[tuple[int, Row]]:
+    """(line where the row starts in the file, row with stripped cells) of the CSV file ``path``.
+
+    ``required``: columns the caller reads by name; one missing from the header is Unreadable (line 1)."""
+    header, records = inputs.read_records(path)
+    missing = [column for column in required if column not in header]
+    if missing:
+        raise inputs.Unreadable(Problem(paths.relative(path), 1, missing[0],
+                                        f"column '{missing[0]}' is missing from the header (it was renamed or deleted)",
+                                        "restore the column's name: the build reads it by name "
+                                        "(see data/datapackage.json)"))
+    return [(line, {key: value.strip() for key, value in row.items()}) for line, row in records]
 
 
 def rows(name: str) -> list[tuple[int, Row]]:
@@ -16,8 +37,29 @@ def rows(name: str) -> list[tuple[int, Row]]:
     path = schema.resource_path(name)
     if not path.is_file():
         return []
-    _, records = inputs.read_records(path)
-    return [(line, {key: value.strip() for key, value in row.items()}) for line, row in records]
+    return read(path)
+
+
+def by_id(path: Path, field: str, required: tuple[str, ...] = ()) -> dict[str, tuple[int, Row]]:
+    """Rows of the CSV ``path`` by their one-field key ``field``: {id: (line, row)}, {} without the file.
+    A repeated or empty id is left to the validation (the data package's primaryKey) to report."""
+    if not path.is_file():
+        return {}
+    found, _ = keys.index(read(path, (field, *required)), [field], paths.relative(path))
+    return {key[0]: entry for key, entry in found.items()}
+
+
+def source_check_rows() -> dict[str, tuple[int, Row]]:
+    """check_id -> (line in data/source_checks.csv, row), read as text: the build's directives and `make check`
+    need no kernel or validation. Raises inputs.Unreadable, with the line, for a broken file."""
+    return by_id(paths.data_dir() / SOURCE_CHECKS, "check_id", SOURCE_CHECK_COLUMNS)
+
+
+def update_rows() -> dict[str, tuple[int, Row]]:
+    """update_id -> (line in data/updates.csv, row), read as text (no kernel or validation needed)."""
+    if UPDATES not in {resource["name"] for resource in schema.resources()}:
+        return {}
+    return by_id(schema.resource_path(UPDATES), "update_id")
 
 
 def column_cells(field: str) -> list[str]:

@@ -104,6 +104,8 @@ def fields(name: str) -> list[dict]:
     return resource(name)["schema"]["fields"]
 
 
-def primary_key(name: str) -> str:
-    key = resource(name)["schema"].get("primaryKey")
-    return key[0] if isinstance(key, list) else key
+def primary_key(name: str) -> str | None:
+    """The one field that names a row of table ``name`` (reviewkit.model.keys)."""
+    from reviewkit.model import keys
+
+    return keys.primary_key(resource(name))

@@ -14,7 +14,7 @@ import csv
 import io
 from pathlib import Path
 
-from reviewkit.model import schema
+from reviewkit.model import inputs, schema
 from reviewkit.model.problems import Problem
 from reviewkit.screening import check as screening_check
 from reviewkit.watch import tables
@@ -49,8 +49,12 @@ def import_labels(path: Path, reviewer: str, date: str, dry_run: bool = False) -
     except (OSError, UnicodeDecodeError) as error:
         raise LabelImportError([Problem(name, None, None, f"cannot read the export ({error})",
                                     "export the project from ASReview LAB as CSV (UTF-8) and give its path")]) from None
-    reader = csv.DictReader(io.StringIO(text))
-    columns = reader.fieldnames or []
+    # ASReview LAB writes its export with pandas (RFC 4180 CSV), so the toolkit's one CSV reader reads it too and
+    # a label is reported on the line where its row starts, even when an abstract spans several lines.
+    try:
+        columns, numbered = inputs.parse_csv_text(text.replace("\r\n", "\n"), name)
+    except inputs.Unreadable as error:
+        raise LabelImportError([error.problem]) from None
     label_column = next((c for c in LABEL_COLUMNS if c in columns), None)
     problems: list[Problem] = []
     if "record_id" not in columns or label_column is None:
@@ -58,13 +62,15 @@ def import_labels(path: Path, reviewer: str, date: str, dry_run: bool = False) -
                                     f"({', '.join(LABEL_COLUMNS)})",
                                     "import into ASReview LAB the file `reviewkit screen export` wrote (it keeps "
                                     "record_id), then export the project as CSV")])
-    _, reviewer_rows = screening_check._table(screening_check.REVIEWERS)
-    reviewers_file = screening_check._table(screening_check.REVIEWERS)[0]
+    try:
+        reviewers_file, reviewer_rows = screening_check._table(screening_check.REVIEWERS)
+        log, decisions, _ = screening_check.load()
+    except inputs.Unreadable as error:
+        raise LabelImportError([error.problem]) from None
     if reviewer not in {row["reviewer_id"] for _, row in reviewer_rows}:
         problems.append(Problem(reviewers_file, None, "reviewer_id", f"reviewer '{reviewer}' is not in the list "
                                 "of reviewers", "add the reviewer to data/reviewers.csv (kind person) first, or "
                                 "give --reviewer an existing id"))
-    log, decisions, _ = screening_check.load()
     known = {row["record_id"] for _, row in log}
     recorded = {(row["record_id"], row["stage"], row["reviewer"]): row["decision"] for _, row in decisions}
     others = {}
@@ -72,8 +78,8 @@ def import_labels(path: Path, reviewer: str, date: str, dry_run: bool = False) -
         if row["stage"] == STAGE and row["role"] == "independent" and row["reviewer"] != reviewer:
             others.setdefault(row["record_id"], set()).add(row["reviewer"])
     added, already = [], 0
-    for row in reader:
-        line, record = reader.line_num, (row.get("record_id") or "").strip()
+    for line, row in inputs.as_records(columns, numbered):
+        record = row.get("record_id", "").strip()
         label = (row.get(label_column) or "").strip()
         if label in ("", "-1"):
             continue  # not labelled in ASReview

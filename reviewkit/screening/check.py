@@ -20,11 +20,9 @@ And one warning, not a problem: an included record that has waited more than fou
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
-from reviewkit.model import paths, schema
+from reviewkit.model import keys, paths, records, schema
 from reviewkit.model.problems import Problem
 from reviewkit.screening import workflow as screening
 from reviewkit.watch.records import norm_doi, norm_nct, norm_pmid
@@ -33,9 +31,8 @@ LOG, DECISIONS, REVIEWERS, REASONS = "screening_log", "screening_decisions", "re
 
 
 def _rows(path) -> list[tuple[int, dict]]:
-    text = path.read_text(encoding="utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    return [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader]
+    """Numbered rows (the line each starts on), cells stripped: the toolkit's one CSV reader."""
+    return records.read(path)
 
 
 def _table(name: str) -> tuple[str, list[tuple[int, dict]]]:
@@ -47,13 +44,13 @@ def _table(name: str) -> tuple[str, list[tuple[int, dict]]]:
     return paths.relative(path), (_rows(path) if path.is_file() else [])
 
 
-def _keys(resource: dict) -> set[str]:
+def _keys(resource: dict) -> set[keys.Key]:
+    """The primary keys present in a table (a foreign key's lookup)."""
     path = paths.data_dir() / resource["path"]
-    key = resource["schema"].get("primaryKey")
-    key = key[0] if isinstance(key, list) else key
-    if not key or not path.is_file():
+    fields = keys.key_fields(resource)
+    if not fields or not path.is_file():
         return set()
-    return {row.get(key, "") for _, row in _rows(path)}
+    return {keys.key_of(row, fields) for _, row in _rows(path)}
 
 
 def surveillance_problems() -> list[Problem]:
@@ -137,8 +134,8 @@ def check_screening_log() -> list[Problem]:
     if not path.is_file():
         return []  # reported by the package validation
     name = paths.relative(path)
-    tables = {r["name"]: r for r in schema.resources() if r["schema"].get("primaryKey")}
-    key_cache: dict[str, set[str]] = {}
+    tables = {r["name"]: r for r in schema.resources() if keys.key_fields(r)}
+    key_cache: dict[str, set[keys.Key]] = {}
     problems: list[Problem] = []
     seen: dict[str, tuple[str, int]] = {}
     log, decisions, found = load()
@@ -167,8 +164,8 @@ def check_screening_log() -> list[Problem]:
                         "use a table of the data package that holds evidence rows, e.g. "
                         + ", ".join(sorted(t for t in ("updates", "clinical_studies") if t in tables) or sorted(tables)[:3]))
             else:
-                keys = key_cache.setdefault(table, _keys(tables[table]))
-                if evidence not in keys:
+                evidence_keys = key_cache.setdefault(table, _keys(tables[table]))
+                if not keys.lookup(evidence_keys, evidence):
                     problem(line, "evidence_id", f"record '{record}' links to {table} row '{evidence}', "
                             f"which data/{tables[table]['path']} does not have",
                             f"add the evidence row to data/{tables[table]['path']} or correct evidence_id")

@@ -3,13 +3,12 @@ ranking's simulation. Needs scikit-learn (requirements.txt); the book's build ne
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
-import io
 import sys
 from pathlib import Path
 
+from reviewkit.model.inputs import Unreadable, read_records
 from reviewkit.model.problems import CheckFailed
 
 
@@ -19,8 +18,11 @@ def _ranked():
     try:
         return rank()
     except RankError as error:
-        print(f"reviewkit screen: nothing was ranked.\n{CheckFailed(error.problems).report()}", file=sys.stderr)
-        return None
+        problems = error.problems
+    except Unreadable as error:
+        problems = [error.problem]
+    print(f"reviewkit screen: nothing was ranked.\n{CheckFailed(problems).report()}", file=sys.stderr)
+    return None
 
 
 def markdown(ranked) -> str:
@@ -79,16 +81,20 @@ def _import(args) -> int:
 
 def relevant_texts(path: Path) -> list[str]:
     """Title-and-abstract texts of a sweep's rows (evidence-updates-2.csv: source_citation and claim)."""
-    rows = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
-    return [f"{row.get('source_citation', '')} {row.get('claim', '')} {row.get('topic', '')}" for row in rows]
+    _, rows = read_records(path)
+    return [f"{row.get('source_citation', '')} {row.get('claim', '')} {row.get('topic', '')}" for _, row in rows]
 
 
 def _simulate(args) -> int:
     from reviewkit.screening.rank import made_up_irrelevant, recall_at, simulate, training_set
 
-    texts, labels, _ = training_set()
+    try:
+        texts, labels, _ = training_set()
+        relevant = relevant_texts(Path(args.relevant))
+    except Unreadable as error:
+        print(f"reviewkit screen simulate: nothing was simulated.\n{error.problem}", file=sys.stderr)
+        return 1
     prior = [text for text, label in zip(texts, labels) if label == 1]
-    relevant = relevant_texts(Path(args.relevant))
     irrelevant = made_up_irrelevant(args.irrelevant, seed=args.seed)
     found = simulate(relevant, irrelevant, prior, seed=args.seed)
     total = len(relevant) + len(irrelevant)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from reviewkit.model import paths, schema, statuses
-from reviewkit.book.audit import source_check_rows
+from reviewkit.model import keys, paths, schema, statuses
+from reviewkit.model.records import source_check_rows
 from reviewkit.sphinx.evidence.source_checks import source_check_anchor
 from reviewkit.i18n.generated import _
 
@@ -68,10 +68,8 @@ class DataDictionary(SphinxDirective):
         foreign = {}
         output: list[nodes.Node] = []
         for resource in schema.resources():
-            for fk in resource["schema"].get("foreignKeys", []):
-                fields = fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]
-                target = fk["reference"]["resource"]
-                foreign[(resource["name"], fields)] = (
+            for column, target in keys.references(resource).items():
+                foreign[(resource["name"], column)] = (
                     "references.bib" if target == schema.REFERENCES_RESOURCE else target)
             section_id = resource["name"].replace("_", "-")
             section = nodes.section(ids=[section_id], names=[section_id])

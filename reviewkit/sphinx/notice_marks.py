@@ -10,16 +10,14 @@ written again.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import html
-import io
 import re
 from dataclasses import dataclass
 
 from docutils import nodes
 
-from reviewkit.model import paths
+from reviewkit.model import paths, records
 from reviewkit.book import citations
 
 NOTICES, COVERAGE = "data/notices.csv", "data/watch_coverage.csv"
@@ -39,7 +37,7 @@ def _rows(name: str) -> list[dict]:
     path = paths.root() / name
     if not path.is_file():
         return []
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    return [row for _, row in records.read(path)]
 
 
 def marks() -> dict[str, Mark]:

@@ -8,15 +8,13 @@ so Sphinx would not otherwise rewrite them).
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from pathlib import Path
 
 import yaml
 from sphinx.application import Sphinx
 
-from reviewkit.model import paths
+from reviewkit.model import paths, records
 from reviewkit.watch.strategy import STRATEGY_FILE
 from reviewkit.i18n.generated import _
 
@@ -35,7 +33,7 @@ def searched(root: Path | None = None) -> tuple[str | None, set[str]]:
     root = root or paths.root()
     date = None
     if (root / SEARCHES).is_file():
-        dates = [row.get("date", "") for row in csv.DictReader(io.StringIO((root / SEARCHES).read_text("utf-8")))]
+        dates = [row.get("date", "") for _, row in records.read(root / SEARCHES)]
         date = max((d for d in dates if d), default=None)
     covers: set[str] = set()
     if (root / STRATEGY_FILE).is_file():

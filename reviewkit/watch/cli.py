@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 
+from reviewkit.model.inputs import Unreadable
 from reviewkit.model.problems import CheckFailed
 from reviewkit.watch.http import SourceError
 from reviewkit.watch.strategy import StrategyError
@@ -34,6 +35,9 @@ def main(args) -> int:
         print(f"reviewkit watch: {error}\nNothing was written: every file is as it was. "
               "Run `make watch` again later; if it keeps failing, check the source's base URL "
               f"(REVIEWKIT_{error.source.upper()}_URL) and its status page.", file=sys.stderr)
+        return 1
+    except Unreadable as error:  # a data file broken by hand: the one reader names its line
+        print(f"reviewkit watch: a data file cannot be read; nothing was written.\n{error.problem}", file=sys.stderr)
         return 1
     except (StrategyError, CheckFailed) as error:
         print(f"reviewkit watch: the search strategy has problems; nothing was searched or written.\n{error}",

@@ -8,7 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from reviewkit.model import records, schema
+from reviewkit.model import inputs, records, schema
 
 
 def read(name: str) -> tuple[list[str], list[dict]]:
@@ -16,8 +16,8 @@ def read(name: str) -> tuple[list[str], list[dict]]:
     path = schema.resource_path(name)
     if not path.is_file():
         return [f["name"] for f in schema.fields(name)], []
-    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
-    return list(reader.fieldnames or []), [{k: (v or "") for k, v in row.items()} for row in reader]
+    header, numbered = inputs.read_records(path)  # the toolkit's one CSV reader: a broken file is Unreadable
+    return header, [row for _, row in numbered]
 
 
 def serialise(header: list[str], rows: list[dict]) -> str:

@@ -225,3 +225,17 @@ def test_command_line_reports_and_fails(book, studies, capsys):
     assert code == 1
     assert f"data/clinical_studies.csv:{line}: [n_patients]" in err
     assert "fix:" in err and "Nothing was built" in err
+
+
+def test_a_cell_of_several_lines_moves_no_later_problem_off_the_line_an_editor_shows(book):
+    # frictionless counts rows, not lines: the validation maps its row to the line the one CSV reader gives it
+    results = book / "data" / "clinical_results.csv"
+    rows = read_rows(results)
+    rows[1][rows[0].index("note")] = "a note\nthat goes on\non three lines"
+    write_rows(results, rows)
+    later = rows[3][0]
+    set_cell(results, later, "value", "many")
+    text = results.read_text(encoding="utf-8")
+    line = text[:text.index(f"\n{later},") + 1].count("\n") + 1
+    problems = problems_for(book, field="value", file="data/clinical_results.csv")
+    assert [p.line for p in problems] == [line] and "many" in problems[0].message, problems

@@ -289,3 +289,18 @@ def test_a_long_form_figure_is_named_by_its_outcome_and_takes_the_rows_unit(proj
     (project / "data" / "results.csv").write_text(rows.replace(",31,", ",8e10,"))
     assert texts(changes_since_last_version()) == [
         "Corrected: Median OS of HER2 BATs in breast cancer 31 → 8 × 10¹⁰ months"]
+
+
+def test_a_row_the_history_cannot_read_is_named_by_the_line_it_starts_on(project):
+    # The history parses CSV with the checks' own reader (reviewkit.model.inputs), so it names the same line.
+    release(project, "2026.11", "2026-11-30")
+    two_lines = 't3,review,"HER2 BATs,\nsecond line",breast cancer,31,50,lum2015targeted\n'
+    (project / "data" / "trials.csv").write_text(TRIALS + two_lines + two_lines.replace("t3,", "t1,"))
+    commit_all(project, "A repeated key on a row of two lines")
+    with pytest.raises(HistoryError) as caught:
+        timeline.timeline()
+    assert "data/trials.csv line 6" in str(caught.value) and "'t1'" in str(caught.value), caught.value
+    (project / "data" / "trials.csv").write_text(TRIALS + two_lines + two_lines.replace(",31,50", ",31"))
+    commit_all(project, "A short row of two lines")
+    with pytest.raises(HistoryError, match=r"data/trials\.csv line 6 has 6 cells"):
+        timeline.timeline()

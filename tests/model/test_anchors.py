@@ -7,8 +7,6 @@ from reviewkit.model import anchors
 
 def test_a_row_anchor_is_a_safe_id_from_table_and_key():
     assert anchors.row_anchor("clinical_studies", ("AFM13 NK/lymphoma",)) == "row-clinical-studies-afm13-nk-lymphoma"
-    assert anchors.key_fields({"schema": {"primaryKey": "id"}}) == ["id"]
-    assert anchors.key_fields({"schema": {"primaryKey": ["a", "b"]}}) == ["a", "b"]
 
 
 def test_each_anchor_is_written_once_per_page_and_never_for_a_row_without_key():

@@ -58,21 +58,21 @@ def test_yaml_lines_are_counted_from_where_the_text_starts():
 def test_csv_rows_keep_the_line_they_start_on(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text('id,text\na,"two\nlines"\nb,plain\n', encoding="utf-8")
-    header, rows = inputs.read_csv(path)
+    header, rows = inputs.read_csv_cells(path)
     assert header == ["id", "text"] and rows == [(2, ["a", "two\nlines"]), (4, ["b", "plain"])]
 
 
 def test_an_unclosed_quote_names_the_row_where_it_opens(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text('id,text\na,"never closed\nb,x\nc,y\n', encoding="utf-8")
-    problem = unreadable(inputs.read_csv, path)
+    problem = unreadable(inputs.read_csv_cells, path)
     assert problem.line == 2 and "never closed" in problem.message and "at line 4" in problem.message
 
 
 def test_text_after_a_closing_quote_is_broken_quoting(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text('id,text\na,ok\nb,"quoted" then more\n', encoding="utf-8")
-    problem = unreadable(inputs.read_csv, path)
+    problem = unreadable(inputs.read_csv_cells, path)
     assert problem.line == 3 and "quoting" in problem.message
 
 
@@ -82,7 +82,7 @@ def test_an_oversized_cell_is_a_problem_not_an_exception(tmp_path):
     before = csv.field_size_limit()
     path = tmp_path / "t.csv"
     path.write_text('id,text\na,ok\nb,"' + "x" * (inputs.MAX_CELL_CHARS + 10) + '"\n', encoding="utf-8")
-    problem = unreadable(inputs.read_csv, path)
+    problem = unreadable(inputs.read_csv_cells, path)
     assert problem.line == 3 and "KiB" in problem.message
     assert csv.field_size_limit() == before  # the process-wide limit is left as it was
 
@@ -90,5 +90,23 @@ def test_an_oversized_cell_is_a_problem_not_an_exception(tmp_path):
 def test_an_unquoted_oversized_cell_is_reported_with_its_column(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("id,text\nb," + "x" * (inputs.MAX_CELL_CHARS + 1) + "\n", encoding="utf-8")
-    problem = unreadable(inputs.read_csv, path)
+    problem = unreadable(inputs.read_csv_cells, path)
     assert problem.line == 2 and problem.field == "text"
+
+
+def test_the_one_parser_reads_text_and_numbers_rows_by_their_first_line():
+    text = 'id,text\na,"one\ntwo\nthree"\n\nb,plain\n'
+    header, rows = inputs.parse_csv_text(text, "data/t.csv")
+    assert header == ["id", "text"]
+    assert rows == [(2, ["a", "one\ntwo\nthree"]), (5, []), (6, ["b", "plain"])], "a blank line is a row of no cells"
+    assert inputs.as_records(header, rows) == [(2, {"id": "a", "text": "one\ntwo\nthree"}),
+                                               (6, {"id": "b", "text": "plain"})], "a blank line is no record"
+    assert inputs.as_records(["a", "b"], [(2, ["x"]), (3, ["x", "y", "z"])]) == [
+        (2, {"a": "x", "b": ""}), (3, {"a": "x", "b": "y"})], "a ragged row: absent cells empty, extra ones dropped"
+
+
+def test_broken_quoting_in_a_row_of_several_lines_names_the_line_the_row_starts_on():
+    text = 'id,text\na,ok\nb,"two\nlines" then more\n'
+    problem = unreadable(inputs.parse_csv_text, text, "data/t.csv")
+    assert (problem.file, problem.line) == ("data/t.csv", 3) and "at line 4" in problem.message
+    assert "quoting" in problem.message and problem.fix

@@ -139,6 +139,16 @@ def test_each_rule_names_the_row_and_field(log_book, steps, file, field, words):
     assert (words is None or words in problems[0].message) and problems[0].fix
 
 
+def test_a_row_of_several_lines_is_named_by_the_line_it_starts_on(log_book):
+    add_record(log_book)
+    decide(log_book, reviewer="ab")
+    decide(log_book, reviewer="cd", note="a note\nof two lines")
+    start = len((log_book / DECISIONS).read_text(encoding="utf-8").splitlines()) + 1  # the next row's first line
+    decide(log_book, reviewer="ef", note="a third\nindependent decision")
+    problems = problems_in(DECISIONS)
+    assert [(p.line, p.field) for p in problems] == [(start, "role")], problems
+
+
 def test_the_resolver_is_a_third_reviewer(log_book):
     add_record(log_book)
     decide(log_book, reviewer="ab", decision="include")

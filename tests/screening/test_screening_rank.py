@@ -166,6 +166,24 @@ def test_a_bad_import_is_one_clear_problem_and_writes_nothing(batch, tmp_path, c
     assert snapshot(root) == before
 
 
+def test_an_import_names_the_line_a_label_s_row_starts_on_and_refuses_broken_csv(batch, tmp_path):
+    root, relevant, _ = batch
+    labels = tmp_path / "export.csv"
+    labels.write_text("record_id,title,abstract,included\n"
+                      f'{relevant[0]},t,"an abstract\nof two lines",1\n'
+                      f"{relevant[1]},t,one line,yes\n", encoding="utf-8")
+    with pytest.raises(asreview.LabelImportError) as caught:
+        asreview.import_labels(labels, "ef", "2026-12-09", dry_run=True)
+    assert [(p.line, p.field) for p in caught.value.problems] == [(4, "included")], caught.value.problems
+    labels.write_text(f'record_id,title,included\n{relevant[0]},"never closed,1\n', encoding="utf-8")
+    before = snapshot(root)
+    with pytest.raises(asreview.LabelImportError) as caught:
+        asreview.import_labels(labels, "ef", "2026-12-09")
+    (problem,) = caught.value.problems
+    assert problem.line == 2 and "never closed" in problem.message and problem.fix
+    assert snapshot(root) == before
+
+
 def test_the_weekly_pull_request_lists_the_queue_ranked_with_folded_abstracts(batch):
     from reviewkit.screening.cli import markdown
 

@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from reviewkit.model import paths, statuses
-from reviewkit.book.audit import source_check_rows
+from reviewkit.model.records import source_check_rows
 from reviewkit.i18n.generated import _, translated
 
 COMPACT_CLASS = "reviewkit-source-check-compact"

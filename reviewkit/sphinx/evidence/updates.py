@@ -15,10 +15,9 @@ from sphinx.util.docutils import SphinxDirective
 from reviewkit.book import evidence
 from reviewkit.checks.dates import REVIEW_RECEIVED
 from reviewkit.model import records, schema
-from reviewkit.model.problems import Problem
 from reviewkit.i18n.generated import _, N_, translated
 
-TABLE = "updates"
+TABLE = records.UPDATES
 # Landing-page groups, in order: each lists the records of these provenances.
 GROUPS = (("update",), ("not_in_review",), ("correction",))
 GROUP_INTROS = {
@@ -33,35 +32,7 @@ def anchor(update_id: str) -> str:
     return f"update-{update_id.lower()}"
 
 
-def update_rows() -> dict[str, tuple[int, dict]]:
-    """update_id -> (line in data/updates.csv, row), read as text (no kernel or validation needed)."""
-    if TABLE not in {resource["name"] for resource in schema.resources()}:
-        return {}
-    return {row["update_id"]: (line, row) for line, row in records.rows(TABLE)}
-
-
-def data_references() -> set[str]:
-    """BibTeX keys that data rows cite in a `reference` column (rendered as citations on the pages)."""
-    return set(records.column_cells("reference"))
-
-
-def check_updates_shown(chapters, *, complete_book: bool = True) -> list[Problem]:
-    """Every record of data/updates.csv is shown once, in the chapter it names, beside the statement it changes."""
-    from reviewkit.model.chapters import Chapter, placements
-
-    rows = update_rows()
-    shown, problems = placements(chapters, Chapter.evidence_updates, rows, noun="update", key="update_id",
-                                 table="data/updates.csv", why="beside the statement of the review it changes "
-                                 "(elsewhere, link to it with {ref}`text <update-u01>`)")
-    if complete_book:
-        for update_id, (line, row) in rows.items():
-            if shown.get(update_id, ("",))[0].removesuffix(".md") != row["chapter"]:
-                problems.append(Problem(
-                    "data/updates.csv", line, "chapter",
-                    f"update {update_id} is not shown in {row['chapter']}",
-                    f"add ':::{{evidence-update}} {update_id}' to {row['chapter']}.md beside the review's statement "
-                    "it changes (or correct the row's chapter)"))
-    return problems
+update_rows = records.update_rows  # update_id -> (line in data/updates.csv, row)
 
 
 def _paragraph(label: str, text: str) -> nodes.paragraph:

@@ -148,7 +148,7 @@ def _on_env_get_updated(app, env) -> list[str]:
 
 
 def _on_env_check_consistency(app, env) -> None:
-    from reviewkit.book.audit import source_check_rows
+    from reviewkit.model.records import source_check_rows
 
     if app.config.reviewkit_partial_build:
         return

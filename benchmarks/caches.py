@@ -30,24 +30,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench  # noqa: E402  (beside this file)
 
-# A memo that remembers nothing: every page is handled again.
-FORGETFUL_PAGE_MEMO = '''
-
-class PageMemo(PageMemo):  # ablated by benchmarks/caches.py
-    def get(self, key, data):
-        return None
-'''
-
 # name -> (what the layer is, {file of the copy: text appended to it}); "functools caches" is handled apart.
 LAYERS = {
     "check memo": ("checks/memo: groups of checks whose inputs did not change are not run again", {
         "reviewkit/checks/memo.py": "\n\nCheckMemo.passed = lambda self, group, fingerprint: False  # ablated\n"}),
-    "page memo, CSP": ("sphinx/security/csp: pages secured before are not parsed again", {
-        "reviewkit/sphinx/security/csp.py": FORGETFUL_PAGE_MEMO}),
-    "page memo, PDF": ("sphinx/edition/pdf: pages collected before are not parsed again", {
-        "reviewkit/sphinx/edition/pdf.py": FORGETFUL_PAGE_MEMO}),
-    "page memo, links": ("sphinx/site_links: anchors and links of unchanged pages are not read again", {
-        "reviewkit/sphinx/site_links.py": FORGETFUL_PAGE_MEMO}),
     "sources-checked variable": ("book/data: kernels skip validating the package after the build's check", {
         "reviewkit/book/data.py": '\n\nVALIDATED_BY_BUILD = "REVIEWKIT_SOURCES_CHECKED_ABLATED"  # never set\n'}),
     "Vega bundle stamp": ("sphinx/vega_bundle: the bundle is made once per environment", {

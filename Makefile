@@ -11,6 +11,7 @@
 #   make linkcheck  check external links (report in _build/linkcheck, not published)
 #   make watch      search for new evidence since the last search; update the screening log and notices
 #   make bench      clean build vs OLD=<commit>, no-op, one-CSV and prose-only rebuilds; page weight
+#   make bench-caches  what each cache layer of the toolkit saves: the bench's paths with that layer disabled
 #   make release    cut a version: make release VERSION=2026.12 CLASS=corrections-only SUMMARY="..."
 #   make lock       re-resolve requirements.lock after editing requirements.txt
 #   make clean      remove _build (and the execution cache with it)
@@ -25,7 +26,7 @@ STAMP  := $(VENV)/.installed-from-lock
 BUILD  := _build
 PYTEST_ARGS ?=
 
-.PHONY: book test unit check serve translations linkcheck watch bench release lock clean venv
+.PHONY: book test unit check serve translations linkcheck watch bench bench-caches release lock clean venv
 
 venv: $(STAMP)
 
@@ -96,6 +97,10 @@ watch: $(STAMP)
 OLD ?= HEAD
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --old $(OLD)
+
+# Each cache layer of the toolkit disabled in turn, in a private copy (LAYER="check memo": only that one).
+bench-caches: $(STAMP)
+	$(BIN)/python benchmarks/caches.py $(if $(LAYER),--layer "$(LAYER)")
 
 # Empty variables are asked for interactively (on a terminal) or refused.
 release: $(STAMP)

@@ -1,8 +1,9 @@
 """Benchmark of the living book: builds, page weight, time to first chart (`make bench`).
 
 In one run, on this machine, side by side (your _build is untouched; every build is of a private copy):
-- a clean build of an OLD commit (`make bench OLD=<commit>`: a git worktree of it, built with this
-  checkout's environment but its own code) and a clean build of the working tree;
+- a clean build of an OLD commit (`make bench OLD=<commit>`: a git worktree of it, built in an environment of
+  its own made from its requirements.lock, as its own `make venv` would, so that a commit from before a change
+  of module paths or dependencies builds as it did) and a clean build of the working tree;
 - rebuilds of the working tree: no-op, after editing one CSV cell, after editing only the prose of one
   chapter; each with the chapters it executed (from the build report); once as `make book` builds (Jupyter
   Book, printing the PDF edition) and once as `make serve` rebuilds on a saved change (sphinx-build with the
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import functools
+import hashlib
 import io
 import json
 import os
@@ -47,6 +49,8 @@ TARGETS = {"clean_over_old_clean": 1.1, "one_csv_over_clean": 0.25, "prose_only_
 SERVE_SETTINGS = ("-D", "reviewkit_pdf=0")
 EDITS = ("noop", "one_csv", "prose_only")
 COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", "__pycache__", ".pytest_cache", "*.egg-info", "conf.py")
+# Environments of old commits, one per requirements.lock, kept for later runs (`make clean` removes them).
+OLD_VENVS = ROOT / "_build" / "bench-venvs"
 
 
 def cpu_seconds() -> float:
@@ -54,13 +58,13 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def command(root: Path, mode: str) -> list[str]:
+def command(root: Path, mode: str, bin_dir: Path = BIN) -> list[str]:
     """The build as `make book` runs it (``book``: Jupyter Book, the PDF edition printed), or as `make serve`
     runs it on every saved change (``serve``: sphinx-build with the configuration Jupyter Book derives, no PDF
     edition), here with warnings as errors so that a broken build cannot pass for a fast one."""
     if mode == "book":
-        return [str(BIN / "jupyter-book"), "build", str(root), "--warningiserror", "--nitpick", "--keep-going"]
-    return [str(BIN / "sphinx-build"), str(root), str(built(root, mode) / "html"), "--doctree-dir",
+        return [str(bin_dir / "jupyter-book"), "build", str(root), "--warningiserror", "--nitpick", "--keep-going"]
+    return [str(bin_dir / "sphinx-build"), str(root), str(built(root, mode) / "html"), "--doctree-dir",
             str(built(root, mode) / ".doctrees"), "--nitpicky", "-W", "--keep-going", *SERVE_SETTINGS]
 
 
@@ -69,14 +73,15 @@ def built(root: Path, mode: str) -> Path:
     return root / "_build" / ("serve" if mode == "serve" else ".")
 
 
-def build(root: Path, mode: str = "book", **environment: str) -> tuple[float, float, list[str]]:
-    """Wall and CPU seconds of one build of ``root`` (see command), and the chapters it executed."""
+def build(root: Path, mode: str = "book", bin_dir: Path = BIN, **environment: str) -> tuple[float, float, list[str]]:
+    """Wall and CPU seconds of one build of ``root`` (see command) with the environment whose commands are in
+    ``bin_dir``, and the chapters it executed."""
     env = {**os.environ, "REVIEWKIT_ROOT": str(root), "PYTHONPATH": str(root), **environment}  # the copy's reviewkit
     if mode == "serve" and not (root / "conf.py").is_file():
-        subprocess.run([str(BIN / "jupyter-book"), "config", "sphinx", str(root)], cwd=root, env=env, check=True,
+        subprocess.run([str(bin_dir / "jupyter-book"), "config", "sphinx", str(root)], cwd=root, env=env, check=True,
                        capture_output=True)
     cpu, started = cpu_seconds(), time.perf_counter()
-    result = subprocess.run(command(root, mode), cwd=root, env=env, capture_output=True, text=True)
+    result = subprocess.run(command(root, mode, bin_dir), cwd=root, env=env, capture_output=True, text=True)
     elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     if result.returncode != 0:
         sys.exit(f"bench: the build of {root} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
@@ -85,12 +90,12 @@ def build(root: Path, mode: str = "book", **environment: str) -> tuple[float, fl
     return elapsed, cpu, executed
 
 
-def fastest(root: Path, runs: int, prepare, mode: str = "book", **environment: str) -> dict:
+def fastest(root: Path, runs: int, prepare, mode: str = "book", bin_dir: Path = BIN, **environment: str) -> dict:
     """The fastest of ``runs`` builds, each after ``prepare(root)`` (an edit, or removing _build)."""
     timings = []
     for _ in range(runs):
         what = prepare(root)
-        seconds, cpu, executed = build(root, mode, **environment)
+        seconds, cpu, executed = build(root, mode, bin_dir, **environment)
         timings.append({"seconds": seconds, "cpu_seconds": cpu, "executed": executed, **({"edit": what} if what else {})})
     best = min(timings, key=lambda t: t["seconds"])
     return {**best, "all_seconds": [round(t["seconds"], 1) for t in timings]}
@@ -104,6 +109,35 @@ def old_tree(commit: str, target: Path) -> Path:
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(target), commit], check=True,
                    capture_output=True, text=True)
     return target
+
+
+def venv_key(lock: bytes) -> str:
+    """The name of the environment made from a requirements.lock with these bytes."""
+    return hashlib.sha256(lock).hexdigest()[:16]
+
+
+def _pip(python: Path, *arguments: str) -> None:
+    result = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *arguments],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"pip install {' '.join(arguments)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+
+
+def old_venv(tree: Path) -> Path:
+    """The bin folder of an environment for ``tree`` (an old commit's worktree), as its `make venv` makes it:
+    its requirements.lock installed with hashes (once per lock: kept in OLD_VENVS and reused), then the tree's
+    own package, editable, so that its entry points name its own modules (again on every run: the tree is new)."""
+    venv = OLD_VENVS / venv_key((tree / "requirements.lock").read_bytes())
+    complete = venv / ".installed-from-lock"
+    if not complete.is_file():
+        print(f"bench: making an environment for the old commit from its requirements.lock in {venv} "
+              "(once per lock; a few minutes)", file=sys.stderr, flush=True)
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)  # on this environment's base Python
+        _pip(venv / "bin" / "python", "--require-hashes", "--no-deps", "-r", str(tree / "requirements.lock"))
+        complete.touch()
+    _pip(venv / "bin" / "python", "--no-deps", "--no-build-isolation", "-e", str(tree))
+    return venv / "bin"
 
 
 def edit_one_cell(root: Path) -> str:
@@ -198,7 +232,7 @@ def measure(old_commit: str | None, runs: int) -> dict:
         if old_commit:
             old = old_tree(old_commit, Path(tmp) / "old")
             try:
-                builds["old_clean"] = {"commit": old_commit, **fastest(old, runs, clean)}
+                builds["old_clean"] = {"commit": old_commit, **fastest(old, runs, clean, bin_dir=old_venv(old))}
             finally:
                 subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], capture_output=True)
         root, preview = Path(tmp) / "book", Path(tmp) / "preview"

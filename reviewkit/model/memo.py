@@ -1,10 +1,8 @@
-"""Work done once per version of a built page (or of any content: the checks' inputs, reviewkit.checks.memo).
+"""Work done once per version of some content, kept in a file: the store of the check memo
+(reviewkit.checks.memo), which records each group of checks that passed by the content of what it read.
 
-Sphinx rewrites only the pages whose sources changed, but the steps that run after it (securing each page,
-policing it, collecting it for the PDF edition) read the finished site. Each keeps a memo beside the site:
-the sha256 of every page it handled (as it left it) with what it derived from it, so a page whose bytes are
-those it last handled is not read again. Any other change to a page, by Sphinx or by hand, changes its
-bytes, so it is handled again. A memo whose ``salt`` (the settings the step depends on) differs is ignored.
+Each key keeps the sha256 of the content it was recorded for, with what was derived from it; other content
+means the work is done again. A memo whose ``salt`` (the settings the work depends on) differs is ignored.
 A memo that cannot be written (a read-only checkout) only means the work is done again next time.
 """
 

@@ -18,7 +18,6 @@ from reviewkit.sphinx.site_links import internal_link_problems
 
 logger = logging.getLogger(__name__)
 REPORT_NAME = "reviewkit-build.json"
-LINKS_MEMO = ".reviewkit-page-links.json"  # each page's anchors and links, by its content (reviewkit.model.memo)
 
 
 def _write_report(app: Sphinx) -> None:
@@ -48,7 +47,7 @@ def finish(app: Sphinx, exception) -> None:
         return
     outdir = Path(app.outdir)
     publish_data(outdir)
-    for problem in internal_link_problems(outdir, memo=outdir.parent / LINKS_MEMO):
+    for problem in internal_link_problems(outdir):
         logger.warning(f"[reviewkit] broken internal link: {problem}", type="reviewkit", subtype="links")
     _write_report(app)
 

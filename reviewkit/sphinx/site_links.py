@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from reviewkit.model.memo import PageMemo
 
 LINK_ATTRIBUTE = {"a": "href", "link": "href", "script": "src", "img": "src"}
 SKIPPED_FOLDERS = {"_static", "_sources"}  # theme files and page sources, not pages
@@ -69,27 +68,14 @@ def alternate_link_problems(site: Path) -> list[str]:
     return problems
 
 
-def internal_link_problems(outdir: Path, memo: Path | None = None) -> list[str]:
-    """Every relative link, script, stylesheet or image in the site at ``outdir`` that points nowhere.
-    With ``memo`` (a file), the anchors and links of a page unchanged since the last check are not read again
-    (reviewkit.model.memo); the links themselves are always followed."""
+def internal_link_problems(outdir: Path) -> list[str]:
+    """Every relative link, script, stylesheet or image in the site at ``outdir`` that points nowhere."""
     outdir = outdir.resolve()
     pages: dict[Path, tuple[set[str], list[str]]] = {}
-    remembered = PageMemo(memo) if memo is not None else None
 
     def page_of(path: Path) -> tuple[set[str], list[str]]:
         if path not in pages:
-            if remembered is None:
-                pages[path] = read_page(path)
-            else:
-                text = path.read_bytes()
-                known = remembered.get(path.relative_to(outdir).as_posix(), text)
-                if known is None:
-                    anchors, links = read_page(path)
-                    remembered.put(path.relative_to(outdir).as_posix(), text, [sorted(anchors), links])
-                else:
-                    anchors, links = set(known[0]), known[1]
-                pages[path] = (anchors, links)
+            pages[path] = read_page(path)
         return pages[path]
 
     problems = []
@@ -108,6 +94,4 @@ def internal_link_problems(outdir: Path, memo: Path | None = None) -> list[str]:
                 problems.append(f"{where}: link '{url}' points to a missing file")
             elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in page_of(target)[0]:
                 problems.append(f"{where}: link '{url}' points to a missing anchor")
-    if remembered is not None:
-        remembered.save()
     return problems

@@ -1,7 +1,6 @@
-"""Work done once per version of a built page (reviewkit.model.memo) and the steps that use it: securing and
-policing pages, checking the site's links, collecting chapters for the PDF. A memo may only ever save work:
-a page whose bytes changed, by Sphinx or by hand, is handled again, and the outcome never differs from
-handling every page afresh."""
+"""The memo of work done per content (reviewkit.model.memo, the check memo's store), and the steps that read the
+finished site again on every build: securing and policing pages, checking the site's links. A page rewritten
+by Sphinx or by hand is secured, policed and checked as it now is."""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ import pytest
 
 from reviewkit.sphinx.security import csp
 from reviewkit.model import memo as page_memo
-from reviewkit.sphinx.edition import pdf
 from reviewkit.sphinx import site_links
 from reviewkit.model.memo import PageMemo
 
@@ -61,17 +59,6 @@ def test_an_unreadable_memo_means_handling_everything(tmp_path, content):
     assert PageMemo(tmp_path / "memo.json").get("a.html", "x") is None
 
 
-def test_securing_an_unchanged_site_reads_no_page_again(pages, monkeypatch):
-    assert csp.secure_site(pages) == []
-    secured = {p.name: p.read_bytes() for p in pages.glob("*.html")}
-    assert all(b"Content-Security-Policy" in page for page in secured.values())
-    calls = []
-    real = csp._secured
-    monkeypatch.setattr(csp, "_secured", lambda *a: calls.append(a) or real(*a))
-    assert csp.secure_site(pages) == []
-    assert calls == [] and {p.name: p.read_bytes() for p in pages.glob("*.html")} == secured
-
-
 def test_a_page_rewritten_or_tampered_with_is_secured_and_policed_again(pages):
     csp.secure_site(pages)
     (pages / "page.html").write_text(PAGE.replace("{n}", "2"), encoding="utf-8")  # Sphinx wrote it again
@@ -90,55 +77,11 @@ def test_a_new_live_reload_address_secures_every_page_again(pages):
     assert all("ws://127.0.0.1:8000" in p.read_text(encoding="utf-8") for p in pages.glob("*.html"))
 
 
-def test_the_link_check_with_a_memo_finds_what_it_finds_without(pages, tmp_path):
-    memo = tmp_path / "links.json"
-    assert site_links.internal_link_problems(pages, memo=memo) == site_links.internal_link_problems(pages) == []
+def test_the_link_check_finds_an_anchor_gone_from_a_page_it_checked_before(pages):
+    assert site_links.internal_link_problems(pages) == []
     (pages / "other.html").write_text(OTHER.replace('id="second"', 'id="renamed"'), encoding="utf-8")
-    expected = site_links.internal_link_problems(pages)
-    assert expected == ["page.html: link 'other.html#second' points to a missing anchor"]
-    assert site_links.internal_link_problems(pages, memo=memo) == expected, "a changed page is read again"
-
-
-def test_the_link_check_reads_only_changed_pages(pages, tmp_path, monkeypatch):
-    memo = tmp_path / "links.json"
-    site_links.internal_link_problems(pages, memo=memo)
-    read = []
-    real = site_links.read_page
-    monkeypatch.setattr(site_links, "read_page", lambda path: read.append(path.name) or real(path))
-    site_links.internal_link_problems(pages, memo=memo)
-    assert read == []
-    (pages / "page.html").write_text(PAGE.replace("{n}", "3"), encoding="utf-8")
-    site_links.internal_link_problems(pages, memo=memo)
-    assert read == ["page.html"]
-
-
-def test_the_print_document_with_a_memo_is_the_one_without(pages, tmp_path, monkeypatch):
-    order = ["page", "other"]
-    text = dict(title="Book", edition="Unreleased", based_on="The review", licence="CC BY 4.0", url="")
-    fresh = pdf.print_html(pages, order, **text)
-    memo = PageMemo(tmp_path / "chapters.json")
-    assert pdf.print_html(pages, order, memo=memo, **text) == fresh
-    memo.save()
-    parsed = []
-    real = pdf._chapter_of
-    monkeypatch.setattr(pdf, "_chapter_of", lambda page, *a: parsed.append(page.name) or real(page, *a))
-    (pages / "page.html").write_text(PAGE.replace("{n}", "4"), encoding="utf-8")
-    again = pdf.print_html(pages, order, memo=PageMemo(tmp_path / "chapters.json"), **text)
-    assert parsed == ["page.html"], "only the changed page is parsed again"
-    assert again == pdf.print_html(pages, order, **text) and "Title 4" in again
+    assert site_links.internal_link_problems(pages) == ["page.html: link 'other.html#second' points to a missing anchor"]
 
 
 def test_digest_is_of_the_exact_bytes():
     assert page_memo.digest("a") == page_memo.digest(b"a") != page_memo.digest("a ")
-
-
-def test_a_page_written_again_byte_for_byte_is_secured_without_parsing(pages, monkeypatch):
-    written = (pages / "page.html").read_text(encoding="utf-8")
-    csp.secure_site(pages)
-    secured = (pages / "page.html").read_text(encoding="utf-8")
-    (pages / "page.html").write_text(written, encoding="utf-8")  # Sphinx writes the same page again
-    parsed = []
-    real = csp.BeautifulSoup
-    monkeypatch.setattr(csp, "BeautifulSoup", lambda *a, **k: parsed.append(1) or real(*a, **k))
-    assert csp.secure_site(pages) == []
-    assert parsed == [] and (pages / "page.html").read_text(encoding="utf-8") == secured

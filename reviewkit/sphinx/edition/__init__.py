@@ -143,5 +143,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _on_config_inited)
     app.connect("write-started", _on_write_started)
     app.connect("html-page-context", _on_html_page_context, priority=600)  # after the page dates (500)
-    # After the pages are secured (900: the PDF's memo then sees each page as published), before the link check (990).
+    # After the pages are secured (900: the PDF prints each page as published), before the link check (990).
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -22,7 +22,6 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from reviewkit.model.memo import PageMemo
 from reviewkit.model import paths
 from reviewkit.i18n.generated import _
 
@@ -50,23 +49,10 @@ def _prefix(docname: str) -> str:
     return "doc-" + re.sub(r"[^a-z0-9]+", "-", docname.lower()).strip("-")
 
 
-def _chapter(outdir: Path, docname: str, docnames: set[str], memo: PageMemo | None = None) -> tuple[str, str]:
-    """(title, HTML of the chapter's article body, with ids and links made unique within the book).
-    With a memo, a page unchanged since the last edition is not parsed again."""
+def _chapter(outdir: Path, docname: str, docnames: set[str]) -> tuple[str, str]:
+    """(title, HTML of the chapter's article body, with ids and links made unique within the book)."""
     page = outdir / f"{docname}.html"
-    text = page.read_text(encoding="utf-8")
-    if memo is not None:
-        known = memo.get(docname, text)
-        if known is not None:
-            return tuple(known)
-        title, body = _chapter_of(page, text, outdir, docname, docnames)
-        memo.put(docname, text, [title, body])
-        return title, body
-    return _chapter_of(page, text, outdir, docname, docnames)
-
-
-def _chapter_of(page: Path, text: str, outdir: Path, docname: str, docnames: set[str]) -> tuple[str, str]:
-    soup = BeautifulSoup(text, "html.parser")
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     article = soup.select_one("article.bd-article") or soup.body
     for chart in article.select("div.reviewkit-chart"):
         image = chart.find("img")
@@ -106,9 +92,9 @@ def _chapter_of(page: Path, text: str, outdir: Path, docname: str, docnames: set
 
 
 def print_html(outdir: Path, docnames: list[str], *, title: str, edition: str, based_on: str, licence: str,
-               url: str, memo: PageMemo | None = None, lang: str = "en") -> str:
+               url: str, lang: str = "en") -> str:
     """The whole book as one HTML document for printing: title page, contents, every chapter."""
-    chapters = [_chapter(outdir, docname, set(docnames), memo) for docname in docnames]
+    chapters = [_chapter(outdir, docname, set(docnames)) for docname in docnames]
     contents = "".join(f'<li><a href="#{_prefix(doc)}">{html.escape(name)}</a></li>'
                        for doc, (name, _) in zip(docnames, chapters))
     based_on_label, online_label, contents_label = _("Based on:"), _("Online edition:"), _("Contents")
@@ -161,11 +147,7 @@ def build(outdir: Path, work_dir: Path, pdf_names: list[str], printer: Printer |
     from reviewkit.model.paths import root
 
     order = reading_order(root())
-    # A chapter's print form depends on its page, on the book's pages (links between them) and on this code.
-    memo = PageMemo(work_dir / "chapters.json", salt="\n".join([str(outdir.resolve()), *order, CSS.read_text(encoding="utf-8"),
-                                                                 Path(__file__).read_text(encoding="utf-8")]))
-    document = print_html(outdir, order, memo=memo, **text)
-    memo.save()
+    document = print_html(outdir, order, **text)
     work_dir.mkdir(parents=True, exist_ok=True)
     source = work_dir / "book.html"
     target_dir = outdir / "pdf"

@@ -26,10 +26,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from reviewkit.sphinx.security import page_policy
-from reviewkit.model.memo import PageMemo
 
 THEME_HANDLERS = {"window.print()": "print", "toggleFullScreen()": "fullscreen"}
-MEMO = ".reviewkit-secured-pages.json"  # beside the site (reviewkit.model.memo)
 META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*" />\n?')
 CHARSET = re.compile(r'<meta charset="utf-8"\s*/?>\n?', re.I)
 EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module", "text/ecmascript",
@@ -112,36 +110,16 @@ def _secured(html: str, live_reload: str) -> tuple[str, BeautifulSoup]:
 
 
 def secure_site(outdir: Path, live_reload: str = "") -> list[str]:
-    """Secure every page of the site in place; return what the page policy still finds, page by page.
-
-    Remembered (reviewkit.model.memo), for pages that had no problem: each page as this step left it (such a
-    page is not read again) and the script hashes of each page as Sphinx wrote it (a page Sphinx writes again
-    byte for byte, as it does the index and search pages, is secured without being parsed again). A page with a
-    problem is never remembered, so it is reported on every build."""
-    memo = PageMemo(outdir.parent / MEMO, salt=f"{policy([], live_reload)}|{live_reload}")
+    """Secure every page of the site in place (a page secured before is secured again the same way); return
+    what the page policy still finds, page by page: on every build, for every page."""
     problems = []
     for page in sorted(outdir.rglob("*.html")):
         relative = page.relative_to(outdir).as_posix()
         if relative.startswith(("_static/", "_sources/")):
             continue
         original = page.read_text(encoding="utf-8")
-        if memo.get(relative, original):
-            continue
-        prepared = _prepared(original)
-        known_hashes = memo.get(relative + " as written", prepared)
-        if known_hashes is not None:
-            html, found = _with_policy(prepared, known_hashes, live_reload), []
-        else:
-            soup = BeautifulSoup(prepared, "html.parser")
-            script_hashes = inline_script_hashes(soup)
-            html = _with_policy(prepared, script_hashes, live_reload)
-            found = [f"{relative}: {problem}" for problem in page_policy.soup_problems(soup)]
-            if not found:
-                memo.put(relative + " as written", prepared, script_hashes)
+        html, soup = _secured(original, live_reload)
         if html != original:
             page.write_text(html, encoding="utf-8")
-        if not found:
-            memo.put(relative, html)
-        problems += found
-    memo.save()
+        problems += [f"{relative}: {problem}" for problem in page_policy.soup_problems(soup)]
     return problems

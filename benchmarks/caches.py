@@ -34,8 +34,6 @@ import bench  # noqa: E402  (beside this file)
 LAYERS = {
     "check memo": ("checks/memo: groups of checks whose inputs did not change are not run again", {
         "reviewkit/checks/memo.py": "\n\nCheckMemo.passed = lambda self, group, fingerprint: False  # ablated\n"}),
-    "sources-checked variable": ("book/data: kernels skip validating the package after the build's check", {
-        "reviewkit/book/data.py": '\n\nVALIDATED_BY_BUILD = "REVIEWKIT_SOURCES_CHECKED_ABLATED"  # never set\n'}),
     "Vega bundle stamp": ("sphinx/vega_bundle: the bundle is made once per environment", {
         "reviewkit/sphinx/vega_bundle.py": '''
 

@@ -13,10 +13,6 @@ import re
 import sys
 from contextlib import contextmanager
 
-# Set by the build once its pre-build check has passed: the chapters' kernels (which inherit the build's
-# environment) then skip validating the whole package again, once per chapter (reviewkit.book.data).
-VALIDATED_BY_BUILD = "REVIEWKIT_SOURCES_CHECKED"
-
 # Inputs of every executable chapter, declared or not: the schema types and titles what chapters show.
 IMPLICIT_INPUTS = ("data/datapackage.json",)
 

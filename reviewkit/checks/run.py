@@ -140,14 +140,25 @@ GROUPS = {
 WHOLE_BOOK_GROUPS = {"configuration", "chapters", "translations"}
 
 
+def _fingerprint(memo: CheckMemo, name: str, patterns: tuple[str, ...], complete_book: bool) -> str:
+    return memo.fingerprint(patterns, with_toc_files=name == "chapters",
+                            settings=f"complete_book={complete_book}" if name in WHOLE_BOOK_GROUPS else "")
+
+
+def passed(name: str) -> bool:
+    """Whether a check of the whole book passed group ``name`` for its files as they are now (after `make check`,
+    or the build's own check before its kernels run): no need to check them again."""
+    memo = CheckMemo(paths.root())
+    return memo.passed(name, _fingerprint(memo, name, GROUPS[name][0], complete_book=True))
+
+
 def run_checks(*, complete_book: bool = True, groups: dict | None = None) -> list[Problem]:
     """All problems. ``complete_book=False`` (builds of a few chapters, in tests) skips the coverage rules
     that only hold for the whole book: every entry cited, every source check shown."""
     memo = CheckMemo(paths.root())
     problems: list[Problem] = []
     for name, (patterns, run) in (groups or GROUPS).items():
-        fingerprint = memo.fingerprint(patterns, with_toc_files=name == "chapters",
-                                       settings=f"complete_book={complete_book}" if name in WHOLE_BOOK_GROUPS else "")
+        fingerprint = _fingerprint(memo, name, patterns, complete_book)
         if memo.passed(name, fingerprint):
             continue
         found = run(complete_book)

@@ -7,20 +7,15 @@ checks nothing again, and an edit checks again the groups of checks that read th
 
 from __future__ import annotations
 
-import os
-
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-from reviewkit.model import paths
 from reviewkit.model.problems import CheckFailed
 
 
 def check_before_build(app: Sphinx) -> None:
     from reviewkit.checks import run as check
-    from reviewkit.book.runtime import VALIDATED_BY_BUILD
 
     problems = check.run_checks(complete_book=not app.config.reviewkit_partial_build)
     if problems:
         raise ExtensionError("the book's sources have problems; nothing was built.\n" + CheckFailed(problems).report())
-    os.environ[VALIDATED_BY_BUILD] = str(paths.root())  # the kernels need not validate the package again

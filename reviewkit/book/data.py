@@ -36,6 +36,7 @@ def ensure_valid() -> None:
     from reviewkit.checks.run import passed
 
     with runtime.toolkit_read():  # validation opens every table; only what a chapter loads is its input
+        schema.descriptor()  # the toolkit's own read too (every chapter's implicit input), whether or not it validates
         if not passed("data"):
             _validated(_fingerprint())
 

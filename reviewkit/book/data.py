@@ -13,6 +13,12 @@ from reviewkit.model.problems import CheckFailed
 
 @cache
 def _validated(fingerprint: tuple) -> None:
+    """Once per state of the files: nothing to do where the check memo holds the data as passed as they are now
+    (a build checks them before its kernels run, reviewkit.checks.run); otherwise validate them here."""
+    from reviewkit.checks.run import passed
+
+    if passed("data"):
+        return
     from reviewkit.checks import validate  # frictionless: only imported where the package is validated here
 
     problems = validate.validate_package()
@@ -30,15 +36,10 @@ BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 
 def ensure_valid() -> None:
-    """Raise CheckFailed (listing every problem) unless data/ passes validation; cached per file state, and
-    skipped where the check memo holds the data as passed as they are now (a build checks them before its
-    kernels run, reviewkit.checks.run)."""
-    from reviewkit.checks.run import passed
-
+    """Raise CheckFailed (listing every problem) unless data/ passed the check or passes validation; decided
+    once per state of the files (_validated)."""
     with runtime.toolkit_read():  # validation opens every table; only what a chapter loads is its input
-        schema.descriptor()  # the toolkit's own read too (every chapter's implicit input), whether or not it validates
-        if not passed("data"):
-            _validated(_fingerprint())
+        _validated(_fingerprint())
 
 
 def typed_frame(header: list[str], rows: list[tuple[int, list[str]]], dtypes: dict[str, str]) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxRole
 
 from reviewkit.sphinx.evidence import updates as evidence_updates
-from reviewkit.model import schema
+from reviewkit.model import records, schema
 from reviewkit.i18n.generated import N_, _, translated
 
 LABELS = {"update": N_("Since changed"), "correction": N_("Correction"), "not_in_review": N_("Not in the review")}
@@ -28,7 +28,7 @@ class SinceChanged(SphinxRole):
         self.env.note_dependency(str(schema.resource_path(evidence_updates.TABLE)))
         match = EXPLICIT.match(self.text.strip())
         update_id, words = (match["id"].strip(), match["text"]) if match else (self.text.strip(), "")
-        rows = evidence_updates.update_rows()
+        rows = records.update_rows()
         if update_id not in rows:
             message = self.inliner.reporter.error(
                 f"since-changed: unknown update '{update_id}': data/updates.csv has {', '.join(sorted(rows))}. "

@@ -32,9 +32,6 @@ def anchor(update_id: str) -> str:
     return f"update-{update_id.lower()}"
 
 
-update_rows = records.update_rows  # update_id -> (line in data/updates.csv, row)
-
-
 def _paragraph(label: str, text: str) -> nodes.paragraph:
     paragraph = nodes.paragraph()
     paragraph += nodes.strong(text=label)
@@ -87,7 +84,7 @@ class EvidenceUpdate(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         self.env.note_dependency(str(schema.resource_path(TABLE)))
-        rows = update_rows()
+        rows = records.update_rows()
         output = []
         for update_id in self.arguments:
             if update_id not in rows:
@@ -121,7 +118,7 @@ class SinceReview(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         self.env.note_dependency(str(schema.resource_path(TABLE)))
-        rows = [row for _, row in update_rows().values()]
+        rows = [row for _, row in records.update_rows().values()]
         if not rows:
             return [nodes.paragraph(text=_("No evidence has been added since the review."))]
         output = []

@@ -75,16 +75,13 @@ def _template() -> Path:
     atexit.register(shutil.rmtree, template.parent, ignore_errors=True)
     shutil.copytree(ROOT, template, ignore=COPY_IGNORE)
     git_init(template, "Copy of the book")
-    previous = os.environ.get("REVIEWKIT_ROOT")
-    os.environ["REVIEWKIT_ROOT"] = str(template)
-    paths.root.cache_clear()
-    try:
-        from reviewkit.checks.run import run_checks
+    from reviewkit.checks.run import run_checks
 
-        run_checks()
-    finally:
-        os.environ.pop("REVIEWKIT_ROOT") if previous is None else os.environ.__setitem__("REVIEWKIT_ROOT", previous)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REVIEWKIT_ROOT", str(template))
         paths.root.cache_clear()
+        run_checks()
+    paths.root.cache_clear()
     return template
 
 

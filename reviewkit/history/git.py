@@ -102,12 +102,13 @@ class Snapshot:
 
 
 def _decode(raw: bytes, path: str, where: str) -> str:
+    """The file's text as the working tree's files are read (reviewkit.model.inputs.decode)."""
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise HistoryError(f"{where}: {path} is not UTF-8 (byte 0x{raw[error.start]:02x} on line {line}), so the "
-                           f"evidence at that state cannot be read. Fix: save {path} as UTF-8 and commit it.") from error
+        return inputs.decode(raw, path)
+    except inputs.Unreadable as error:
+        raise HistoryError(f"{where}: {path} is not UTF-8 (line {error.problem.line}: {error.problem.message}), "
+                           f"so the evidence at that state cannot be read. Fix: save {path} as UTF-8 and commit "
+                           "it.") from None
 
 
 def table_from_text(text: str, path: str, where: str, resource: dict) -> Table:
@@ -115,7 +116,7 @@ def table_from_text(text: str, path: str, where: str, resource: dict) -> Table:
     (reviewkit.model.inputs.parse_csv_text: lines are where a row starts) and keyed by reviewkit.model.keys."""
     key_fields = tuple(keys.key_fields(resource) or [f["name"] for f in resource.get("schema", {}).get("fields", [])[:1]])
     try:
-        header, cells = inputs.parse_csv_text(text.removeprefix(inputs.BOM).replace("\r\n", "\n"), path)
+        header, cells = inputs.parse_csv_text(text, path)
     except inputs.Unreadable as error:
         problem = error.problem
         raise HistoryError(f"{where}: {path} line {problem.line} is not valid CSV ({problem.message}). "

@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-
 LINK_ATTRIBUTE = {"a": "href", "link": "href", "script": "src", "img": "src"}
 SKIPPED_FOLDERS = {"_static", "_sources"}  # theme files and page sources, not pages
 

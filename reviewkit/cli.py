@@ -81,7 +81,7 @@ def _ask(value: str | None, prompt: str) -> str:
 
 
 def _release(args) -> int:
-    from reviewkit.history.release import ReleaseRefused, release
+    from reviewkit.publish.release import ReleaseRefused, release
     from reviewkit.history.versions import CLASSIFICATIONS
 
     version = _ask(args.version, "Version (calendar version YYYY.MM, e.g. 2026.12): ")
@@ -101,7 +101,7 @@ def _release(args) -> int:
 
 
 def _site(args) -> int:
-    from reviewkit.history.site import main as site_main
+    from reviewkit.publish.site import main as site_main
 
     return site_main(args.latest, args.versions_dir, args.out, args.build_missing)
 

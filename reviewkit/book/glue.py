@@ -6,12 +6,11 @@ number in a sentence names the CSV cell it comes from.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pandas as pd
 from myst_nb import glue as _myst_glue
 
-SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+# How a value reads lives in reviewkit.model.figures (What changed prints cells with it too); chapters find it here.
+from reviewkit.model.figures import format_value, result_text
 
 
 class PlainText(str):
@@ -19,33 +18,6 @@ class PlainText(str):
 
     def __repr__(self) -> str:
         return str(self)
-
-
-def format_value(value) -> str:
-    """A cell value as the book prints it: exact digits, never rounded.
-
-    Integers print as themselves, decimals with their own digits (57.4, 92.9); values of 100,000 or
-    more with a power of ten (8e10 -> "8 × 10¹⁰", 1.6e8 -> "1.6 × 10⁸").
-    """
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        raise ValueError("cannot format a missing value; the source gives none")
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (int, float)) or hasattr(value, "item"):
-        value = value.item() if hasattr(value, "item") else value
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        if abs(number) >= 100_000:
-            sign, digits, exponent = number.normalize().as_tuple()
-            power = len(digits) - 1 + exponent
-            mantissa = Decimal((sign, digits, -(len(digits) - 1))).normalize()
-            text = f"{mantissa:f}"
-            return f"10{str(power).translate(SUPERSCRIPT)}" if text == "1" else f"{text} × 10{str(power).translate(SUPERSCRIPT)}"
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return f"{number:f}" if isinstance(value, float) else str(value)
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    return str(value)
 
 
 def glue_value(name: str, value) -> str:
@@ -85,8 +57,6 @@ def glue_chart(name: str, chart) -> None:
 def glue_results(results: pd.DataFrame) -> dict[str, str]:
     """Glue each result (data/clinical_results.csv) as ``<result_id>.<column>`` and, under ``<result_id>``
     itself, the result as readers see it (relation, value or range, unit, 95% CI)."""
-    from reviewkit.book.evidence import result_text
-
     glued = {}
     for _, row in results.iterrows():
         glued.update(glue_row(row))

@@ -18,7 +18,7 @@ from reviewkit.model.problems import Problem
 REVIEW_RECEIVED = datetime.date(2025, 5, 10)
 REVIEW_REVISED = datetime.date(2025, 7, 22)
 
-# Provenances whose rows the book shows as evidence after the review ("Since the review", reviewkit.book.evidence
+# Provenances whose rows the book shows as evidence after the review ("Since the review", reviewkit.model.provenance
 # PROVENANCE): such a row must be published after REVIEW_RECEIVED. Evidence that pre-dates the review and was not
 # in it ("Not in the review") must be published before it. A date that spans the day (a month, a year) fits both.
 AFTER_REVIEW = frozenset({"update"})

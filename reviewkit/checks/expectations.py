@@ -107,9 +107,9 @@ def _foreign_keys(resource: dict) -> set[tuple[str, str, str]]:
 def _labels(resources: dict) -> dict[tuple[str, str], tuple[dict, str]]:
     """(table, column) -> (the labels the pages show for its values, where they live): a value with no label
     would pass the check and stop the build. Every table with a provenance column is shown with its labels."""
-    from reviewkit.book.evidence import PROVENANCE
+    from reviewkit.model.provenance import PROVENANCE
 
-    labels = (PROVENANCE, "reviewkit/book/evidence.py PROVENANCE")
+    labels = (PROVENANCE, "reviewkit/model/provenance.py PROVENANCE")
     return {(name, "provenance"): labels for name, resource in resources.items()
             if any(f["name"] == "provenance" for f in resource.get("schema", {}).get("fields", []))}
 

@@ -11,6 +11,7 @@ import re
 
 from reviewkit.history.git import Snapshot, Table
 from reviewkit.model import keys
+from reviewkit.model.figures import format_value
 from reviewkit.i18n.generated import _, N_, translated
 
 # What one row of a table is called. Other tables: "row of <table title>".
@@ -142,8 +143,6 @@ def display_value(snapshot: Snapshot, table: Table, column: str, text: str) -> s
 
 def format_cell(table: Table, column: str, text: str) -> str:
     """A cell as the book prints it (numbers with all their digits, 8e10 as 8 × 10¹⁰)."""
-    from reviewkit.book.glue import format_value
-
     text = text.strip()
     if not text:
         return EMPTY

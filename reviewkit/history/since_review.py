@@ -13,7 +13,8 @@ from __future__ import annotations
 from reviewkit.history import rowlabels as words
 from reviewkit.model.bibliography import REVIEW_NUMBER, review_doi
 from reviewkit.history.changes import Change, RefLink, RowLink
-from reviewkit.book.evidence import PROVENANCE, REVIEW, SOURCE_KINDS, result_text
+from reviewkit.model.figures import result_text
+from reviewkit.model.provenance import PROVENANCE, REVIEW, SOURCE_KINDS
 from reviewkit.history.git import Snapshot, Table
 from reviewkit.model.statuses import DIFFERS_FROM_REVIEW
 
@@ -31,7 +32,7 @@ def title(snapshot: Snapshot) -> str:
 
 
 def _figure(table: Table, row: dict[str, str]) -> str:
-    """A long-form figure as the book prints it everywhere (reviewkit.book.evidence.result_text)."""
+    """A long-form figure as the book prints it everywhere (reviewkit.model.figures.result_text)."""
     import pandas as pd
 
     typed = {}

@@ -13,6 +13,8 @@ from __future__ import annotations
 import gettext
 from pathlib import Path
 
+from reviewkit.model.messages import N_  # noqa: F401 - the one mark, for every part's constants
+
 DOMAIN = "reviewkit"
 KEYWORDS = {"_": None, "N_": None}
 _translation: gettext.NullTranslations = gettext.NullTranslations()
@@ -34,10 +36,6 @@ def _(message: str) -> str:
 def translated(value: str) -> str:
     """A message held in a variable (a constant marked with N_, a title from the data package)."""
     return _translation.gettext(value) if value else value
-
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for a marked, untranslated message
-    return message
 
 
 def toolkit_messages() -> dict[str, list[tuple[str, int]]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reviewkit.model import schema
+from reviewkit.model.messages import N_
 from reviewkit.model.problems import Problem
 
 RESOURCE, FIELD = "source_checks", "status"
@@ -21,10 +22,6 @@ HOME = "reviewkit/model/statuses.py"
 #   box       a visible box
 #   prominent a visible, highlighted box: the source disagrees
 DISPLAYS = ("compact", "box", "prominent")
-
-
-def N_(message: str) -> str:  # noqa: N802 - marks a message for the translations (reviewkit.i18n.generated)
-    return message
 
 
 # The status words as readers see them (the codes stay as they are in data/source_checks.csv).

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from reviewkit.i18n import languages
-from reviewkit.model import paths, schema
+from reviewkit.model import paths
 
 FLAGS = ("--warningiserror", "--nitpick", "--keep-going")
 SPHINX_FLAGS = ("-W", "-n", "--keep-going")  # the same, as sphinx-build spells them
@@ -33,23 +33,6 @@ ARTIFACTS = (REPORT, ".reviewkit-print")
 
 def staging_dir(root: Path) -> Path:
     return root / STAGING
-
-
-def publish_data(outdir: Path) -> None:
-    """Copy the CSVs the descriptor describes to <site>/data with the self-contained published descriptor
-    (reviewkit.publish.data_export); remove anything else there."""
-    from reviewkit.publish.data_export import REFERENCES_FILE, write as write_published_package
-
-    target = outdir / "data"
-    target.mkdir(exist_ok=True)
-    described = {resource["path"] for resource in schema.resources()}
-    for name in sorted(described):
-        shutil.copy2(paths.data_dir() / name, target / name)
-    write_published_package(target)  # datapackage.json, and the references resource as a real file
-    wanted = described | {"datapackage.json", REFERENCES_FILE}
-    for path in target.iterdir():
-        if path.name not in wanted:
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
 def _replace(source: Path, target: Path, editions: dict[str, Path] | None = None, check=None) -> None:

@@ -13,7 +13,7 @@ from sphinx.util import logging
 
 from reviewkit import __version__
 from reviewkit.sphinx.prebuild_check import check_before_build
-from reviewkit.publish import publish_data
+from reviewkit.sphinx.data_export import publish_data
 from reviewkit.sphinx.site_links import internal_link_problems
 
 logger = logging.getLogger(__name__)

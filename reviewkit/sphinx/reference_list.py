@@ -24,7 +24,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from reviewkit.model import bibliography, paths, records, schema
 from reviewkit.model.bibliography import REVIEW_NUMBER, review_doi, review_number
-from reviewkit.book.evidence import SOURCE_KINDS
+from reviewkit.model.provenance import SOURCE_KINDS
 from reviewkit.i18n.generated import _
 
 KIND_COLUMN = "source_kind"

@@ -398,13 +398,13 @@ def test_a_provenance_the_pages_cannot_label(book):
                          .append("rumour"))
     problem = only(problems(book, PACKAGE))
     assert problem.line == line_of_field(lines, "updates", "provenance") and "rumour" in problem.message
-    assert "reviewkit/book/evidence.py PROVENANCE" in problem.fix
+    assert "reviewkit/model/provenance.py PROVENANCE" in problem.fix
 
 
 def test_every_provenance_shown_as_since_the_review_is_dated_after_it():
     """The hook between the pages' labels and the date rule: a row labelled 'Since the review' is held to the
     review's received date (reviewkit.checks.dates.AFTER_REVIEW)."""
-    from reviewkit.book.evidence import PROVENANCE
+    from reviewkit.model.provenance import PROVENANCE
 
     since = {value for value, words in PROVENANCE.items() if "since the review" in words["badge"].lower()}
     before = {value for value, words in PROVENANCE.items() if "not in the review" in words["badge"].lower()}

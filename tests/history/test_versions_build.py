@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from conftest import build, copy_book, partial_build
 from helpers import commit_all, git, read_rows, set_cell, unrelease
 from reviewkit.model import paths
-from reviewkit.history import site
+from reviewkit.publish import site
 
 pytestmark = pytest.mark.build
 BIN = Path(sys.executable).parent
@@ -189,7 +189,7 @@ def test_the_older_version_points_to_the_newer(story, tmp_path):
 
 
 def test_unreadable_history_stops_the_build_naming_commit_and_file_and_a_fix_makes_it_whole(tmp_path):
-    from reviewkit.history.release import set_citation_fields
+    from reviewkit.publish.release import set_citation_fields
     from reviewkit.history.versions import Version, write
 
     root = copy_book(tmp_path / "book")

@@ -83,10 +83,11 @@ def test_only_described_files_are_published_and_nothing_else_stays(book, tmp_pat
     (site / "data").mkdir(parents=True)
     (site / "data" / "deleted_table.csv").write_text("stale\n")
     (book / "data" / "notes.txt").write_text("not described\n")
-    publish.publish_data(site)
-    published = {path.name for path in (site / "data").iterdir()}
-    from reviewkit.publish import data_export
+    from reviewkit.sphinx import data_export
     from reviewkit.model import schema
+
+    data_export.publish_data(site)
+    published = {path.name for path in (site / "data").iterdir()}
     assert published == {"datapackage.json", data_export.REFERENCES_FILE} | {r["path"] for r in schema.resources()}
 
 

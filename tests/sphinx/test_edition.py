@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from reviewkit.sphinx.edition import jsonld, pdf
-from reviewkit.history import site
+from reviewkit.publish import site
 from reviewkit.sphinx.edition import NEWER_MARKER, pdf_names
 from reviewkit.history.versions import Edition, Version
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
-from reviewkit.model import bibliography, schema
+from reviewkit.model import bibliography, paths, schema
 
 REFERENCES_FILE = "references.csv"
 REFERENCE_FIELDS = ["key", "entry_type", "author", "title", "journal", "year", "doi", "url"]
@@ -49,3 +50,18 @@ def write(target: Path) -> None:
     (target / REFERENCES_FILE).write_text(references_csv(), encoding="utf-8")
     (target / "datapackage.json").write_text(json.dumps(published_descriptor(), indent=2, ensure_ascii=False) + "\n",
                                              encoding="utf-8")
+
+
+def publish_data(outdir: Path) -> None:
+    """Copy the CSVs the descriptor describes to <site>/data with the self-contained published descriptor
+    (write); remove anything else there."""
+    target = outdir / "data"
+    target.mkdir(exist_ok=True)
+    described = {resource["path"] for resource in schema.resources()}
+    for name in sorted(described):
+        shutil.copy2(paths.data_dir() / name, target / name)
+    write(target)  # datapackage.json, and the references resource as a real file
+    wanted = described | {"datapackage.json", REFERENCES_FILE}
+    for path in target.iterdir():
+        if path.name not in wanted:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()

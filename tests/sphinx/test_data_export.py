@@ -7,7 +7,7 @@ from pathlib import Path
 import frictionless
 import pytest
 
-from reviewkit.publish import data_export
+from reviewkit.sphinx import data_export
 
 pytestmark = pytest.mark.site
 

@@ -12,7 +12,7 @@ import yaml
 
 from helpers import commit_all, git, read_rows, set_cell, unrelease, write_rows
 from reviewkit.history import git as history, versions
-from reviewkit.history.release import ReleaseRefused, release, set_citation_fields
+from reviewkit.publish.release import ReleaseRefused, release, set_citation_fields
 
 BIN = Path(sys.executable).parent
 SUMMARY = "Corrects one figure of the glossary."

@@ -1,0 +1,77 @@
+"""How a value and a result read on the pages, exactly as stored: every digit kept, nothing rounded.
+
+The pages, the glued sentences, the tables, the charts and What changed all print a cell through here, so one
+figure reads the same wherever it appears.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def format_value(value) -> str:
+    """A cell value as the book prints it: exact digits, never rounded.
+
+    Integers print as themselves, decimals with their own digits (57.4, 92.9); values of 100,000 or
+    more with a power of ten (8e10 -> "8 × 10¹⁰", 1.6e8 -> "1.6 × 10⁸").
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        raise ValueError("cannot format a missing value; the source gives none")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)) or hasattr(value, "item"):
+        value = value.item() if hasattr(value, "item") else value
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if abs(number) >= 100_000:
+            sign, digits, exponent = number.normalize().as_tuple()
+            power = len(digits) - 1 + exponent
+            mantissa = Decimal((sign, digits, -(len(digits) - 1))).normalize()
+            text = f"{mantissa:f}"
+            return f"10{str(power).translate(SUPERSCRIPT)}" if text == "1" else f"{text} × 10{str(power).translate(SUPERSCRIPT)}"
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return f"{number:f}" if isinstance(value, float) else str(value)
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+RELATION_WORDS = {"=": "", "<": "< ", "≤": "≤ ", ">": "> ", "≥": "≥ ", "up to": "up to ", "at least": "at least "}
+UNIT_SUFFIX = {"percent": "%", "percent of patients": "% of patients", "months": " months", "weeks": " weeks",
+               "years": " years", "patients": " patients",
+               "cells": " cells", "cells per infusion": " cells per infusion", "cells/kg": " cells/kg",
+               "grade": "", "lines of therapy": " lines", "ratio": "", "P value": "", "one-sided P value": ""}
+# A P value is written before its value, with the qualifier its unit carries.
+P_VALUE_UNITS = {"P value": "P", "one-sided P value": "one-sided P"}
+# A count of exactly one reads in the singular ("1 patient", "1 month"), never "1 patients".
+SINGULAR_SUFFIX = {"months": " month", "weeks": " week", "years": " year", "patients": " patient", "cells": " cell",
+                   "lines of therapy": " line"}
+
+
+def unit_suffix(unit: str, value: str) -> str:
+    """The unit as printed after ``value`` (already formatted): singular for exactly one."""
+    if value == "1" and unit in SINGULAR_SUFFIX:
+        return SINGULAR_SUFFIX[unit]
+    return UNIT_SUFFIX.get(unit, " " + unit)
+
+
+def result_text(row: pd.Series) -> str:
+    """A result as readers see it: relation, value or range, unit and 95% CI, exactly as stored."""
+    value = format_value(row["value"])
+    if pd.notna(row.get("value_max")):
+        value = f"{value}–{format_value(row['value_max'])}"
+    if row["unit"] == "grade":
+        value = f"grade {value}"
+    if row["unit"] in P_VALUE_UNITS:
+        return f"{P_VALUE_UNITS[row['unit']]} {row['relation']} {value}"
+    text = f"{RELATION_WORDS.get(row['relation'], row['relation'] + ' ')}{value}{unit_suffix(row['unit'], value)}"
+    low, high = row.get("ci_low"), row.get("ci_high")
+    if pd.notna(low) or pd.notna(high):
+        low_text = format_value(low) if pd.notna(low) else "not reached"
+        high_text = format_value(high) if pd.notna(high) else "not reached"
+        text += f" (95% CI {low_text}–{high_text})"
+    return text

@@ -16,9 +16,8 @@ from reviewkit.history.changes import Change, RefLink, RowLink
 from reviewkit.model.figures import result_text
 from reviewkit.model.provenance import PROVENANCE, REVIEW, SOURCE_KINDS
 from reviewkit.history.git import Snapshot, Table
+from reviewkit.model.records import SOURCE_CHECKS
 from reviewkit.model.statuses import DIFFERS_FROM_REVIEW
-
-SOURCE_CHECKS = "source_checks"
 
 
 def title(snapshot: Snapshot) -> str:

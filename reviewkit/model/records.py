@@ -12,7 +12,8 @@ from reviewkit.model.problems import Problem
 
 Row = dict[str, str]
 
-SOURCE_CHECKS, UPDATES = "source_checks.csv", "updates"
+# The resources of data/datapackage.json the toolkit reads by name.
+SOURCE_CHECKS, UPDATES = "source_checks", "updates"
 # The columns of data/source_checks.csv the toolkit reads by name (its boxes, the audit table, the rules).
 SOURCE_CHECK_COLUMNS = ("check_id", "review_section", "claim", "review_value", "primary_source_value", "status",
                         "what_was_read", "note")
@@ -52,7 +53,7 @@ def by_id(path: Path, field: str, required: tuple[str, ...] = ()) -> dict[str, t
 def source_check_rows() -> dict[str, tuple[int, Row]]:
     """check_id -> (line in data/source_checks.csv, row), read as text: the build's directives and `make check`
     need no kernel or validation. Raises inputs.Unreadable, with the line, for a broken file."""
-    return by_id(paths.data_dir() / SOURCE_CHECKS, "check_id", SOURCE_CHECK_COLUMNS)
+    return by_id(schema.resource_path(SOURCE_CHECKS), "check_id", SOURCE_CHECK_COLUMNS)
 
 
 def update_rows() -> dict[str, tuple[int, Row]]:

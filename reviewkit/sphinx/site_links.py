@@ -2,7 +2,7 @@
 
 Every relative link, script, stylesheet or image of a page must point to a file that exists and, when it
 names a #fragment of a page, to an ``id`` or ``<a name>`` in that page. Each page is read once, with the
-standard library's HTML tokenizer: no document tree is built, which is much cheaper than BeautifulSoup for this one question.
+standard library's HTML tokenizer: the question needs only tags and attributes, so no document tree is built.
 """
 
 from __future__ import annotations

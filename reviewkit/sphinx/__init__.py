@@ -17,6 +17,7 @@ FEATURES = (
     "reviewkit.sphinx.output_text",  # the text inside kernel outputs (tables, charts) in the edition's language
     "reviewkit.sphinx.rebuilds",  # data-aware rebuilds, the execution cache key, where each source check is shown
     "reviewkit.sphinx.rebuilds.parallel_execution",  # the chapters to execute, several kernels at once
+    "reviewkit.sphinx.data_table",  # {data-table}: the tables chapters show, the one table builder
     "reviewkit.sphinx.directives",  # {data-dictionary}, {source-check-table}
     "reviewkit.sphinx.evidence.source_checks",  # {source-check} boxes, compact marks, the status legend
     "reviewkit.sphinx.evidence.updates",  # {evidence-update} boxes, the landing list of newer evidence

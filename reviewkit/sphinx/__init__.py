@@ -23,7 +23,7 @@ FEATURES = (
     "reviewkit.sphinx.evidence.updates",  # {evidence-update} boxes, the landing list of newer evidence
     "reviewkit.sphinx.evidence.since_changed",  # {since-changed}: a statement of the review that has since changed
     "reviewkit.sphinx.evidence.abbreviations",  # abbreviations in evidence boxes spelled out (glossary.csv)
-    "reviewkit.book.citations",  # entry ids on the references page that table citations link to
+    "reviewkit.sphinx.citations",  # the ids of the references page's entries (notice marks find citations by them)
     "reviewkit.sphinx.reference_list",  # the references page: the review's numbers, added sources by kind
     "reviewkit.sphinx.notice_marks",  # a notice beside every citation of a flagged work
     "reviewkit.sphinx.changelog",  # What changed: {change-log}

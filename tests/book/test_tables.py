@@ -59,7 +59,7 @@ def test_the_tables_build_without_a_warning(page):
 def test_references_render_as_linked_author_year_citations_never_raw_keys(page):
     figures, _, studies, _ = page
     figure = figures["cited"]
-    links = figure.select(".reviewkit-cite a")
+    links = figure.select(".reviewkit-cite a.internal")
     anchors = citations.anchors()
     assert len(links) == studies["reference"].notna().sum()
     for link, key in zip(links, studies["reference"].dropna()):

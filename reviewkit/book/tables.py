@@ -5,12 +5,13 @@ data becomes markup; citations are sphinxcontrib-bibtex's own (``{cite:alp}``), 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
 
 import pandas as pd
-from IPython.display import Markdown
+from IPython.display import HTML, Markdown
 
 from reviewkit.model import anchors, keys, schema
 from reviewkit.book import data, evidence
@@ -153,14 +154,16 @@ def _evidence_cell(row: pd.Series) -> str:
     provenance = row.get("provenance")
     if _missing(provenance) or provenance == REVIEW:
         return escape(evidence.provenance_word(REVIEW))
-    source = "" if _missing(row.get("reference")) else f"; {label(_('source:'))} {_citation_cell(row.get('reference'))}"
+    # (Messages outside f-strings: Babel does not read them inside one.)
+    source_label, added_label = label(_("source:")), label(_("added"))
+    source = "" if _missing(row.get("reference")) else f"; {source_label} {_citation_cell(row.get('reference'))}"
     record = _update_record(row.get("update_id"))
     known = ""
     if record is not None:
         known = " " + "; ".join(f"{label(name)} {escape(value)}" if name else label(value)
                                 for name, value in evidence.how_we_know_parts(record))
     return (f"{role('table-badge', evidence.provenance_word(provenance))} "
-            f"{label(_('added'))} {_cell(row.get('added'))}{source}{known}")
+            f"{added_label} {_cell(row.get('added'))}{source}{known}")
 
 
 def _value_cell(row: pd.Series, column: str, cited: set[str]) -> str:
@@ -238,7 +241,7 @@ def show_results(results: pd.DataFrame, studies: pd.DataFrame, outcomes: pd.Data
     return Markdown(results_markdown(results, studies, outcomes, caption=caption, source=source))
 
 
-def show_since_review(studies: pd.DataFrame, results: pd.DataFrame, outcomes: pd.DataFrame, *, topic: str) -> Markdown:
+def show_since_review(studies: pd.DataFrame, results: pd.DataFrame, outcomes: pd.DataFrame, *, topic: str) -> HTML | Markdown:
     """The newer studies and results of a chapter (update and correction rows), or a plain statement that
     there are none; never blended with the review's rows."""
     from reviewkit.book.evidence import since_review
@@ -246,7 +249,9 @@ def show_since_review(studies: pd.DataFrame, results: pd.DataFrame, outcomes: pd
     newer_studies = since_review(studies)
     newer_results = since_review(results)
     if newer_studies.empty and newer_results.empty:
-        return Markdown(escape(f"No newer clinical evidence on {topic} has been added to the book since the review."))
+        # A sentence, not a table: its own paragraph of output, a message of the chapter's catalogue as it reads.
+        return HTML(f'<p class="reviewkit-since-review-none">No newer clinical evidence on {html.escape(topic)} '
+                    "has been added to the book since the review.</p>")
     parts = []
     if not newer_studies.empty:
         parts.append(table_markdown(newer_studies, table="clinical_studies", caption=f"Newer studies: {topic}",
@@ -262,8 +267,6 @@ def show_since_review(studies: pd.DataFrame, results: pd.DataFrame, outcomes: pd
 def show_notices(frame: pd.DataFrame):
     """Published notices (corrections, retractions, expressions of concern) about the works the rows cite,
     shown beside their table; nothing when there is none."""
-    from IPython.display import HTML
-
     from reviewkit.book.notices import notice_html
 
     references = [key for key in dict.fromkeys(frame["reference"].dropna()) if key]

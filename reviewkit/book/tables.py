@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 from IPython.display import HTML, Markdown
@@ -76,7 +76,6 @@ class Row:
     cells: list[str]
     anchor: str = ""
     provenance: str = ""
-    long: set[int] = field(default_factory=set)
 
 
 def markup(rows: list[Row], *, table: str, caption: str, header: list[str], source: str = "", wide: bool = False,

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from docutils.utils import SystemMessagePropagation
 from docutils.parsers.rst.directives.tables import ListTable
 from sphinx import addnodes
 
@@ -162,7 +163,12 @@ def source_line(table: str, source: str, docname: str) -> nodes.paragraph:
 
 
 def _tokens(value: str | None) -> list[str]:
-    return [token for token in (value or "").split()]
+    return (value or "").split()
+
+
+def _column_indices(value: str | None) -> set[int]:
+    """``:long:``: column indices (0 is the first), separated by spaces."""
+    return {directives.nonnegative_int(token) for token in _tokens(value)}
 
 
 def _join_text(node: nodes.Element) -> None:
@@ -190,7 +196,7 @@ class DataTable(ListTable):
     has_content = True
     option_spec = {"table": directives.unchanged_required, "source": directives.unchanged,
                    "row-ids": directives.unchanged, "row-provenance": directives.unchanged,
-                   "long": directives.unchanged, "wide": directives.flag}
+                   "long": _column_indices, "wide": directives.flag}
 
     def run(self) -> list[nodes.Node]:
         table_name = self.options.get("table", "")
@@ -198,13 +204,16 @@ class DataTable(ListTable):
             raise self.error(f"'{table_name}' is not a table of data/datapackage.json. Fix: name one in :table:.")
         parsed = nodes.Element()
         self.state.nested_parse(self.content, self.content_offset, parsed)
-        self.check_list_content(parsed)
+        try:
+            self.check_list_content(parsed)
+        except SystemMessagePropagation as problem:  # docutils' own message: not a two-level list
+            return [problem.args[0]]
         header, *rows = [[item.children for item in row_list[0]] for row_list in parsed[0]]
         ids, provenance = _tokens(self.options.get("row-ids")), _tokens(self.options.get("row-provenance"))
         for name, values in (("row-ids", ids), ("row-provenance", provenance)):
             if values and len(values) != len(rows):
                 raise self.error(f":{name}: names {len(values)} rows, the table has {len(rows)}. Fix: one per row.")
-        long = {int(index) for index in _tokens(self.options.get("long"))}
+        long = self.options.get("long", set())
         table = build(header, rows, row_ids=[i if i != NONE else "" for i in ids] or None,
                       row_classes=[[f"provenance-{p}"] if p != NONE else [] for p in provenance] or None,
                       cell_classes={index: [LONG_CLASS] for index in long})

@@ -5,12 +5,11 @@ from __future__ import annotations
 import html
 
 import pandas as pd
-from IPython.display import HTML
+from IPython.display import HTML, Markdown
 
-from reviewkit.book import data, runtime
+from reviewkit.book import data, runtime, tables
 from reviewkit.screening import prisma, workflow as screening
 from reviewkit.watch import strategy
-from reviewkit.book.tables import DATA_URL
 from reviewkit.watch.http import NAMES
 
 SOURCE_NAMES = {**NAMES, "sweep": "Evidence sweep (manual)"}
@@ -31,17 +30,10 @@ def when(date: str) -> str:
     return f"in {date} (day not recorded)" if len(date) == 7 else f"on {date}"
 
 
-def _table(header: list[str], rows: list[list[str]], caption: str, table: str, raw_columns: tuple[int, ...] = ()) -> HTML:
-    """Like reviewkit.book.tables.show (escaped cells, the CSV and its schema linked), for computed columns."""
-    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{cell if i in raw_columns else html.escape(cell)}</td>"
-                                    for i, cell in enumerate(row)) + "</tr>" for row in rows)
-    return HTML(f'<figure class="reviewkit-table"><figcaption>{html.escape(caption)}</figcaption>'
-                f'<div class="reviewkit-table-scroll" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
-                f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
-                f'<p class="reviewkit-table-source">Data: <a href="{DATA_URL}{table}.csv" download>{table}.csv</a> '
-                f'(<a href="{DATA_URL}datapackage.json">schema</a>, <a href="data.html#{table.replace("_", "-")}">'
-                "column definitions</a>)</p></figure>")
+def _table(header: list[str], rows: list[list[str]], caption: str, table: str) -> Markdown:
+    """A table of computed columns, as reviewkit.book.tables shows every table (escaped cells, the CSV linked)."""
+    return Markdown(tables.markup([tables.Row([tables.escape(cell) for cell in row]) for row in rows], table=table,
+                                  caption=caption, header=header))
 
 
 def strategy_list(searches: pd.DataFrame) -> HTML:
@@ -60,7 +52,7 @@ def strategy_list(searches: pd.DataFrame) -> HTML:
     return HTML('<dl class="reviewkit-strategy">' + "".join(items) + "</dl>")
 
 
-def searches_table(searches: pd.DataFrame) -> HTML:
+def searches_table(searches: pd.DataFrame) -> Markdown:
     rows = [[r.search_id, SOURCE_NAMES.get(r.source, r.source), r.date,
              f"{r.window_start if pd.notna(r.window_start) else '?'} to {r.window_end if pd.notna(r.window_end) else '?'}",
              "not recorded" if pd.isna(r.records_identified) else str(r.records_identified)]
@@ -83,7 +75,7 @@ def counts(tables: dict[str, pd.DataFrame]) -> prisma.Flow:
                          tables["reviewers"], tables["exclusion_reasons"])
 
 
-def log_table(tables: dict[str, pd.DataFrame]) -> HTML:
+def log_table(tables: dict[str, pd.DataFrame]) -> Markdown:
     log = tables["screening_log"]
     legacy = set(tables["reviewers"].loc[tables["reviewers"]["kind"] == "single_legacy", "reviewer_id"])
     labels = dict(zip(tables["exclusion_reasons"]["reason"], tables["exclusion_reasons"]["label"]))
@@ -115,7 +107,7 @@ def doubtful_searches(searches: pd.DataFrame) -> HTML:
                 f"as empty</p><ul>{items}</ul><p>These searches do not count towards the retirement rule.</p></aside>")
 
 
-def waiting_table(tables: dict[str, pd.DataFrame]) -> HTML:
+def waiting_table(tables: dict[str, pd.DataFrame]) -> HTML | Markdown:
     """Open update triggers: included records not yet in the evidence tables, and since when."""
     from reviewkit.screening.check import overdue
 

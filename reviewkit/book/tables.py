@@ -1,29 +1,99 @@
-"""Tables as readers see them: escaped cells, citations, a caption, the source, and links to the CSV and schema."""
+"""Tables as readers see them: the kernel writes each table as MyST Markdown holding a ``{data-table}`` directive
+(reviewkit.sphinx.data_table builds it into Sphinx's own table nodes). Every data cell is escaped, so nothing in the
+data becomes markup; citations are sphinxcontrib-bibtex's own (``{cite:alp}``), resolved and checked by the build.
+"""
 
 from __future__ import annotations
 
 import html
+import json
+import re
+from dataclasses import dataclass
 
 import pandas as pd
-from IPython.display import HTML
+from IPython.display import HTML, Markdown
 
 from reviewkit.model import anchors, keys, schema
-from reviewkit.book import citations, data, evidence
+from reviewkit.book import data, evidence
 from reviewkit.book.evidence import REVIEW
 from reviewkit.book.glue import format_value
 from reviewkit.i18n.generated import _, N_, translated
 
-# Pages live one folder below the site root (chapters/), and the build copies data/ to the site root.
-DATA_URL = "../data/"
 MISSING = "—"
 # A table with this many columns or more takes the page's full width (and scrolls on a phone).
 WIDE_COLUMNS = 6
 # A column holding text longer than this keeps a readable width on a phone (class reviewkit-long).
 LONG_TEXT = 60
 
+# The markup the kernel writes and reviewkit.sphinx.data_table reads: the directive, and the roles of words that
+# sit in an element of their own (a translated edition translates a label whole, never a sentence with a date
+# in it), each with the classes its element carries.
+DIRECTIVE = "data-table"
+ROLES = {"table-label": [], "table-badge": ["reviewkit-badge"], "table-registry-none": ["reviewkit-registry-none"],
+         "table-registry-match": ["reviewkit-registry-match"],
+         "table-registry-status": ["reviewkit-registry-status"]}
+NONE = "-"  # a row without an anchor or without newer provenance, in the directive's per-row options
 
 # How a registry id is known (clinical_studies.registry_match), where it is not simply stated by the source.
 REGISTRY_MATCH_WORDS = {"matched": N_("matched, not confirmed: matched from the registry record, never read in the paper")}
+
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def escape(text) -> str:
+    """``text`` as MyST that reads as itself: every ASCII punctuation character backslash-escaped (CommonMark
+    allows it for each), whitespace runs as one space, so no cell becomes markup, a role, math or a list."""
+    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def role(name: str, text: str) -> str:
+    """``{name}`text``` with a backtick fence longer than any run of backticks in ``text``."""
+    text = " ".join(str(text).split())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{{{name}}}{fence}{pad}{text}{pad}{fence}"
+
+
+def label(text: str) -> str:
+    return role("table-label", text)
+
+
+def cite(key: str) -> str:
+    """A citation of a references.bib entry, "Lum et al., 2015", resolved by sphinxcontrib-bibtex."""
+    if not re.fullmatch(r"[^\s`{}]+", key):
+        raise ValueError(f"'{key}' is not a usable key of references.bib. Fix: use a key of references.bib.")
+    return role("cite:alp", key)
+
+
+def link(text: str, url: str) -> str:
+    return f"[{escape(text)}](<{url.replace('<', '%3C').replace('>', '%3E').replace(' ', '%20')}>)"
+
+
+@dataclass
+class Row:
+    """One body row: its cells as MyST (escaped), its anchor (What changed links to it) and, for evidence that is
+    not the review's, its provenance."""
+    cells: list[str]
+    anchor: str = ""
+    provenance: str = ""
+
+
+def markup(rows: list[Row], *, table: str, caption: str, header: list[str], source: str = "", wide: bool = False,
+           long: set[int] = frozenset()) -> str:
+    """The one table markup of the book: a ``{data-table}`` of ``table`` (a data package resource) with
+    ``header`` (plain text), ``rows`` and ``caption``; ``long``: indices of columns of long text."""
+    options = {"table": table, "source": source, "row-ids": " ".join(r.anchor or NONE for r in rows),
+               "row-provenance": " ".join(r.provenance or NONE for r in rows),
+               "long": " ".join(map(str, sorted(long)))}
+    lines = [f"````{{{DIRECTIVE}}} {' '.join(caption.split())}"]
+    lines += [f":{name}: {json.dumps(value, ensure_ascii=False)}" for name, value in options.items() if value]
+    if wide:
+        lines.append(":wide:")
+    lines.append("")
+    for cells in [[escape(title) for title in header], *(row.cells for row in rows)]:
+        lines += [f"{'*' if i == 0 else ' '} - {cell}" for i, cell in enumerate(cells)]
+    lines.append("````")
+    return "\n".join(lines) + "\n"
 
 
 def _missing(value) -> bool:
@@ -31,9 +101,7 @@ def _missing(value) -> bool:
 
 
 def _cell(value) -> str:
-    if _missing(value):
-        return MISSING
-    return html.escape(format_value(value))
+    return MISSING if _missing(value) else escape(format_value(value))
 
 
 def citation_columns(table: str) -> set[str]:
@@ -44,31 +112,27 @@ def citation_columns(table: str) -> set[str]:
 
 def _citation_cell(value) -> str:
     """A bibliography key as a formatted citation linked to its entry, never the raw key."""
-    if _missing(value):
-        return MISSING
-    return citations.citation(str(value)).html()
+    return MISSING if _missing(value) else cite(str(value))
 
 
 def _registry_cell(row: pd.Series) -> str:
     """Registry ids linked to their records; where none is known, say so (never a silent blank)."""
     ids = row.get("registry_ids")
     if _missing(ids):
-        none = _("none found")  # (outside the f-string: Babel does not read messages inside one)
-        return f'<span class="reviewkit-registry-none">{html.escape(none)}</span>'
+        return role("table-registry-none", _("none found"))
     from reviewkit.model import registries
     from reviewkit.book.notices import registry_status_text
 
     match = translated(REGISTRY_MATCH_WORDS.get(row.get("registry_match"), ""))
     # An id never read in the paper says so wherever it shows.
-    matched = f' <span class="reviewkit-registry-match">({html.escape(match)})</span>' if match else ""
+    matched = f" ({role('table-registry-match', match)})" if match else ""
     links = []
     for registry_id in str(ids).split("; "):
-        escaped = html.escape(registry_id)
         url = registries.link(registry_id)  # each registry's own record page (reviewkit/model/registries.py)
-        link = f'<a href="{html.escape(url, quote=True)}">{escaped}</a>' if url else escaped
+        shown = link(registry_id, url) if url else escape(registry_id)
         # What was last seen of the registry record, where and when ("registry status as of ...").
         status = registry_status_text(registry_id).removeprefix(f"{registry_id}: ")
-        links.append(f'{link}{matched} <span class="reviewkit-registry-status">{html.escape(status)}</span>')
+        links.append(f"{shown}{matched} {role('table-registry-status', status)}")
     return "; ".join(links)
 
 
@@ -88,22 +152,17 @@ def _evidence_cell(row: pd.Series) -> str:
     its source and, where the row comes from a record of data/updates.csv, how it is known."""
     provenance = row.get("provenance")
     if _missing(provenance) or provenance == REVIEW:
-        return evidence.provenance_word(REVIEW)
-    badge = html.escape(evidence.provenance_word(provenance))
-    # Labels and values sit in elements of their own: a translated edition translates each label whole
-    # (reviewkit.sphinx.output_text), never a sentence with a date in it.
-    source_label, added_label = _("source:"), _("added")
-    source = ("" if _missing(row.get("reference")) else
-              f'; <span>{html.escape(source_label)}</span> {_citation_cell(row.get("reference"))}')
+        return escape(evidence.provenance_word(REVIEW))
+    # (Messages outside f-strings: Babel does not read them inside one.)
+    source_label, added_label = label(_("source:")), label(_("added"))
+    source = "" if _missing(row.get("reference")) else f"; {source_label} {_citation_cell(row.get('reference'))}"
     record = _update_record(row.get("update_id"))
     known = ""
     if record is not None:
-        parts = [f"<span>{html.escape(label)}</span> {html.escape(str(value))}" if label else
-                 f"<span>{html.escape(str(value))}</span>" for label, value in evidence.how_we_know_parts(record)]
-        known = f' <span class="reviewkit-how-we-know">{"; ".join(parts)}</span>'
-    return (f'<span class="reviewkit-badge reviewkit-badge-{html.escape(provenance)}">{badge}</span> '
-            f'<span class="reviewkit-added"><span>{html.escape(added_label)}</span> {_cell(row.get("added"))}'
-            f'{source}</span>{known}')
+        known = " " + "; ".join(f"{label(name)} {escape(value)}" if name else label(value)
+                                for name, value in evidence.how_we_know_parts(record))
+    return (f"{role('table-badge', evidence.provenance_word(provenance))} "
+            f"{added_label} {_cell(row.get('added'))}{source}{known}")
 
 
 def _value_cell(row: pd.Series, column: str, cited: set[str]) -> str:
@@ -112,64 +171,39 @@ def _value_cell(row: pd.Series, column: str, cited: set[str]) -> str:
     return _citation_cell(row[column]) if column in cited else _cell(row[column])
 
 
-def _row_html(row: pd.Series, columns: list[str], with_evidence: bool, cited: set[str], attrs: dict[str, str],
-              row_id: str = "") -> str:
-    provenance = row.get("provenance") if with_evidence else None
-    newer = not _missing(provenance) and provenance != REVIEW
-    attribute = f' data-provenance="{html.escape(str(provenance))}"' if newer else ""
-    cells = [f"<td>{_evidence_cell(row)}</td>"] if with_evidence else []
-    cells += [f"<td{attrs[c]}>{_value_cell(row, c, cited)}</td>" for c in columns]
-    return f"<tr{row_id}{attribute}>" + "".join(cells) + "</tr>"
-
-
-def table_html(frame: pd.DataFrame, *, table: str, caption: str, columns: list[str] | None = None,
-               source: str = "", wide: bool | None = None, headers: dict[str, str] | None = None) -> str:
-    """HTML for a table of ``table`` (a data package resource): every cell escaped, nothing trusted.
+def table_markdown(frame: pd.DataFrame, *, table: str, caption: str, columns: list[str] | None = None,
+                   source: str = "", wide: bool | None = None, headers: dict[str, str] | None = None) -> str:
+    """A table of ``table`` (a data package resource) as MyST (see ``markup``): every cell escaped.
 
     Rows of a table with a ``provenance`` column start with an Evidence cell: "Review", or a badge for
     evidence that is not the review's (since the review, not in the review, correction) with its date added,
     its source and, for a row that comes from a record of data/updates.csv, how it is known (kind of source,
-    what was read, confidence); they carry ``data-provenance`` on their ``<tr>``.
-    A bibliography key (a column whose foreign key is references.bib) shows as a linked citation.
+    what was read, confidence); they carry their provenance (class ``provenance-<value>`` on the row).
+    A bibliography key (a column whose foreign key is references.bib) shows as a citation.
     ``wide`` (default: WIDE_COLUMNS columns or more) gives the table the page's full width; ``headers``
     names columns the schema does not have (computed ones)."""
     columns = columns or list(frame.columns)
     titles = {**data.field_titles(table), **(headers or {})}
     cited = citation_columns(table)
-    if cited:  # a table that can cite reads references.bib: the chapter declares it, so edits re-execute it
-        citations.citations()
-    csv_name = schema.resource(table)["path"]
     with_evidence = "provenance" in frame.columns
     wide = len(columns) + with_evidence >= WIDE_COLUMNS if wide is None else wide
-    long = {c for c in columns if c not in cited
+    long = {index + with_evidence for index, c in enumerate(columns) if c not in cited
             and any(len(format_value(v)) > LONG_TEXT for v in frame[c] if not _missing(v))}
-    attrs = {c: ' class="reviewkit-long"' if c in long else "" for c in columns}
-    evidence_title, data_label, schema_label, definitions_label = (_("Evidence"), _("Data:"), _("schema"),
-                                                                   _("column definitions"))
-    head = (f'<th scope="col">{html.escape(evidence_title)}</th>' if with_evidence else "") + "".join(
-        f'<th scope="col"{attrs[c]}>{html.escape(titles.get(c, c))}</th>' for c in columns)
+    header = ([_("Evidence")] if with_evidence else []) + [titles.get(c, c) for c in columns]
     key = keys.key_fields(schema.resource(table))  # each row carries its anchor (What changed links to it)
-    body = "".join(_row_html(row, columns, with_evidence, cited, attrs, anchors.row_id_attribute(table, key, row))
-                   for _, row in frame.iterrows())
-    source_text = f"<span>{html.escape(_('Source:'))}</span> <span>{html.escape(source)}</span>. " if source else ""
-    classes = "reviewkit-table reviewkit-table-wide full-width" if wide else "reviewkit-table"
-    return (
-        f'<figure class="{classes}" data-table="{html.escape(table)}">'
-        f"<figcaption>{html.escape(caption)}</figcaption>"
-        f'<div class="reviewkit-table-scroll" tabindex="0" role="region" aria-label="{html.escape(caption)}">'
-        f'<table class="table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
-        f'<p class="reviewkit-table-source">{source_text}<span>{html.escape(data_label)}</span> '
-        f'<a href="{DATA_URL}{html.escape(csv_name)}" download>{html.escape(csv_name)}</a> '
-        f'(<a href="{DATA_URL}datapackage.json">{html.escape(schema_label)}</a>, '
-        f'<a href="data.html#{html.escape(table.replace("_", "-"))}">{html.escape(definitions_label)}</a>)</p>'
-        "</figure>"
-    )
+    rows = []
+    for _index, row in frame.iterrows():
+        provenance = row.get("provenance") if with_evidence else None
+        newer = not _missing(provenance) and provenance != REVIEW
+        rows.append(Row(([_evidence_cell(row)] if with_evidence else []) + [_value_cell(row, c, cited) for c in columns],
+                        anchors.row_anchor_once(table, key, row), str(provenance) if newer else ""))
+    return markup(rows, table=table, caption=caption, header=header, source=source, wide=wide, long=long)
 
 
 def show(frame: pd.DataFrame, *, table: str, caption: str, columns: list[str] | None = None,
-         source: str = "", wide: bool | None = None) -> HTML:
-    """Display a table in a chapter (see table_html)."""
-    return HTML(table_html(frame, table=table, caption=caption, columns=columns, source=source, wide=wide))
+         source: str = "", wide: bool | None = None) -> Markdown:
+    """Display a table in a chapter (see table_markdown)."""
+    return Markdown(table_markdown(frame, table=table, caption=caption, columns=columns, source=source, wide=wide))
 
 
 def results_frame(results: pd.DataFrame, studies: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
@@ -184,24 +218,29 @@ def results_frame(results: pd.DataFrame, studies: pd.DataFrame, outcomes: pd.Dat
     frame["describes"] = [
         "; ".join(str(part) for part in (row.arm, row.population, row.time_point, row.comparison) if pd.notna(part))
         or _("all patients") for row in frame.itertuples()]
-    frame["figure"] = [result_text(row) for _, row in frame.iterrows()]
+    frame["figure"] = [result_text(row) for _index, row in frame.iterrows()]
     return frame
 
 
-def show_results(results: pd.DataFrame, studies: pd.DataFrame, outcomes: pd.DataFrame, *, caption: str,
-                 source: str) -> HTML:
-    """Display clinical results, one row per figure, newer evidence marked as such."""
+def results_markdown(results: pd.DataFrame, studies: pd.DataFrame, outcomes: pd.DataFrame, *, caption: str,
+                     source: str) -> str:
     frame = results_frame(results, studies, outcomes)
     titles = {"study": _("Study (indication)"), "outcome_title": _("Outcome"), "describes": _("Describes"),
               "figure": _("Figure as the source states it")}
     columns = ["outcome_title", "describes", "figure", "note"]
     if frame["study_id"].nunique() > 1:
         columns.insert(0, "study")
-    return HTML(table_html(frame, table="clinical_results", caption=caption, columns=columns, source=source,
-                           headers=titles))
+    return table_markdown(frame, table="clinical_results", caption=caption, columns=columns, source=source,
+                          headers=titles)
 
 
-def show_since_review(studies: pd.DataFrame, results: pd.DataFrame, outcomes: pd.DataFrame, *, topic: str) -> HTML:
+def show_results(results: pd.DataFrame, studies: pd.DataFrame, outcomes: pd.DataFrame, *, caption: str,
+                 source: str) -> Markdown:
+    """Display clinical results, one row per figure, newer evidence marked as such."""
+    return Markdown(results_markdown(results, studies, outcomes, caption=caption, source=source))
+
+
+def show_since_review(studies: pd.DataFrame, results: pd.DataFrame, outcomes: pd.DataFrame, *, topic: str) -> HTML | Markdown:
     """The newer studies and results of a chapter (update and correction rows), or a plain statement that
     there are none; never blended with the review's rows."""
     from reviewkit.book.evidence import since_review
@@ -209,20 +248,22 @@ def show_since_review(studies: pd.DataFrame, results: pd.DataFrame, outcomes: pd
     newer_studies = since_review(studies)
     newer_results = since_review(results)
     if newer_studies.empty and newer_results.empty:
+        # A sentence, not a table: its own paragraph of output, a message of the chapter's catalogue as it reads.
         return HTML(f'<p class="reviewkit-since-review-none">No newer clinical evidence on {html.escape(topic)} '
                     "has been added to the book since the review.</p>")
     parts = []
     if not newer_studies.empty:
-        parts.append(table_html(newer_studies, table="clinical_studies", caption=f"Newer studies: {topic}",
-                                columns=["indication", "construct", "design", "phase", "n_patients", "registry_ids",
-                                         "note"], source="the study's own reference (see the Evidence column)"))
+        parts.append(table_markdown(newer_studies, table="clinical_studies", caption=f"Newer studies: {topic}",
+                                    columns=["indication", "construct", "design", "phase", "n_patients",
+                                             "registry_ids", "note"],
+                                    source="the study's own reference (see the Evidence column)"))
     if not newer_results.empty:
-        parts.append(show_results(newer_results, studies, outcomes, caption=f"Newer results: {topic}",
-                                  source="each row's own source (see the Evidence column)").data)
-    return HTML("".join(parts))
+        parts.append(results_markdown(newer_results, studies, outcomes, caption=f"Newer results: {topic}",
+                                      source="each row's own source (see the Evidence column)"))
+    return Markdown("\n".join(parts))
 
 
-def show_notices(frame: pd.DataFrame) -> HTML:
+def show_notices(frame: pd.DataFrame):
     """Published notices (corrections, retractions, expressions of concern) about the works the rows cite,
     shown beside their table; nothing when there is none."""
     from reviewkit.book.notices import notice_html

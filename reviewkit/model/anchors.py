@@ -1,12 +1,11 @@
 """Anchors of the places the book shows a row of the data, so that "What changed" can link to them.
 
-Tables give each row's ``<tr>`` the id ``row_anchor(table, key)``; source-check boxes and update boxes carry
+Tables give each row the id ``row_anchor(table, key)``; source-check boxes and update boxes carry
 it too. reviewkit.sphinx.changelog collects these ids from every page and links each change to its row.
 """
 
 from __future__ import annotations
 
-import html
 import re
 
 from reviewkit.model import keys
@@ -21,8 +20,8 @@ def row_anchor(table: str, key: tuple[str, ...]) -> str:
     return "row-" + re.sub(r"[^a-z0-9]+", "-", f"{table}--{'--'.join(key)}".lower()).strip("-")
 
 
-def row_id_attribute(table: str, fields: list[str], row) -> str:
-    """` id="row-…"` for a table row (a pandas Series), or "" when its key is unknown or already on the page."""
+def row_anchor_once(table: str, fields: list[str], row) -> str:
+    """The anchor of a table row (a pandas Series), or "" when its key is unknown or already on the page."""
     key = keys.key_of(row, fields)
     if not fields or not all(key):
         return ""
@@ -30,4 +29,4 @@ def row_id_attribute(table: str, fields: list[str], row) -> str:
     if anchor in _written:
         return ""
     _written.add(anchor)
-    return f' id="{html.escape(anchor)}"'
+    return anchor

@@ -27,7 +27,7 @@ logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 REVIEW_NUMBER = "reviewref"  # the field with an entry's number in the review's reference list (1, 2, ...)
 # The page's {bibliography} directives, in page order: sphinxcontrib-bibtex counts them, and an entry's anchor
-# carries the count of the one that lists it (citations.CITE_ID), so tables link to the right place.
+# carries the count of the one that lists it (sphinx/citations.CITE_ID), so notice marks find its citations.
 THE_REVIEW, REVIEW_REFERENCES, ADDED_SOURCES = 1, 2, 3
 
 

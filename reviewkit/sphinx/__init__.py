@@ -17,12 +17,13 @@ FEATURES = (
     "reviewkit.sphinx.output_text",  # the text inside kernel outputs (tables, charts) in the edition's language
     "reviewkit.sphinx.rebuilds",  # data-aware rebuilds, the execution cache key, where each source check is shown
     "reviewkit.sphinx.rebuilds.parallel_execution",  # the chapters to execute, several kernels at once
+    "reviewkit.sphinx.data_table",  # {data-table}: the tables chapters show, the one table builder
     "reviewkit.sphinx.directives",  # {data-dictionary}, {source-check-table}
     "reviewkit.sphinx.evidence.source_checks",  # {source-check} boxes, compact marks, the status legend
     "reviewkit.sphinx.evidence.updates",  # {evidence-update} boxes, the landing list of newer evidence
     "reviewkit.sphinx.evidence.since_changed",  # {since-changed}: a statement of the review that has since changed
     "reviewkit.sphinx.evidence.abbreviations",  # abbreviations in evidence boxes spelled out (glossary.csv)
-    "reviewkit.book.citations",  # entry ids on the references page that table citations link to
+    "reviewkit.sphinx.citations",  # the ids of the references page's entries (notice marks find citations by them)
     "reviewkit.sphinx.reference_list",  # the references page: the review's numbers, added sources by kind
     "reviewkit.sphinx.notice_marks",  # a notice beside every citation of a flagged work
     "reviewkit.sphinx.changelog",  # What changed: {change-log}

@@ -10,10 +10,10 @@ from sphinx.util.docutils import SphinxDirective
 
 from reviewkit.model import keys, paths, schema, statuses
 from reviewkit.model.records import source_check_rows
+from reviewkit.sphinx.data_table import DATA_URL, build as build_table, dictionary_id, dictionary_label
 from reviewkit.sphinx.evidence.source_checks import source_check_anchor
 from reviewkit.i18n.generated import _
 
-DATA_URL = "../data/"
 
 
 def _constraints_text(field: dict) -> str:
@@ -34,28 +34,6 @@ def _constraints_text(field: dict) -> str:
     return "; ".join(parts)
 
 
-def _table(header: list[str], rows: list[list[str]], widths: list[int]) -> nodes.table:
-    table = nodes.table(classes=["reviewkit-dictionary"])
-    group = nodes.tgroup(cols=len(header))
-    table += group
-    for width in widths:
-        group += nodes.colspec(colwidth=width)
-    head = nodes.thead()
-    group += head
-    head_row = nodes.row()
-    for title in header:
-        head_row += nodes.entry("", nodes.paragraph(text=title))
-    head += head_row
-    body = nodes.tbody()
-    group += body
-    for values in rows:
-        row = nodes.row()
-        for value in values:
-            row += nodes.entry("", nodes.paragraph(text=value))
-        body += row
-    return table
-
-
 class DataDictionary(SphinxDirective):
     """Every table of the data package: description, downloads, and one row per column."""
 
@@ -71,8 +49,9 @@ class DataDictionary(SphinxDirective):
             for column, target in keys.references(resource).items():
                 foreign[(resource["name"], column)] = (
                     "references.bib" if target == schema.REFERENCES_RESOURCE else target)
-            section_id = resource["name"].replace("_", "-")
-            section = nodes.section(ids=[section_id], names=[section_id])
+            # Its column definitions: a label tables refer to ({ref}, checked by the build), the id links use.
+            section = nodes.section(ids=[dictionary_id(resource["name"])], names=[dictionary_label(resource["name"])])
+            self.state.document.note_explicit_target(section, section)
             section += nodes.title(text=resource.get("title", resource["name"]))
             intro = nodes.paragraph()
             intro += nodes.literal(text=f"data/{resource['path']}")
@@ -87,7 +66,8 @@ class DataDictionary(SphinxDirective):
                     constraints = "; ".join(filter(None, [constraints, f"refers to {link}"]))
                 rows.append([field["name"], field.get("type", "string"), field.get("unit", ""),
                              constraints, field.get("description", "")])
-            section += _table(["Column", "Type", "Unit", "Constraints", "Meaning"], rows, [14, 8, 8, 20, 50])
+            section += build_table(["Column", "Type", "Unit", "Constraints", "Meaning"], rows,
+                                   classes=["reviewkit-dictionary"], widths=[14, 8, 8, 20, 50])
             output.append(section)
         schema_link = nodes.paragraph()
         schema_link += nodes.Text(_("The complete machine-readable schema:") + " ")
@@ -109,31 +89,13 @@ class SourceCheckTable(SphinxDirective):
         return [source_check_table()]
 
 
-def _cell(content, classes: list[str] | None = None) -> nodes.entry:
-    entry = nodes.entry(classes=classes or [])
-    entry += content if isinstance(content, nodes.Node) else nodes.paragraph(text=str(content))
-    return entry
-
-
 def fill_source_check_tables(app, doctree, fromdocname) -> None:
     placements = getattr(app.env, "reviewkit_source_check_docs", {})
     for placeholder in doctree.findall(source_check_table):
-        table = nodes.table(classes=["reviewkit-sortable", "reviewkit-source-check-table"])
         columns = [("Check", 6), ("Section", 6), ("Claim", 24), ("The review", 14), ("The primary source", 24),
                    ("Status", 8), ("Shown in", 12)]
-        group = nodes.tgroup(cols=len(columns))
-        table += group
-        for _, width in columns:
-            group += nodes.colspec(colwidth=width)
-        head_row = nodes.row()
-        for title, _ in columns:
-            head_row += _cell(title)
-        group += nodes.thead("", head_row)
-        body = nodes.tbody()
-        group += body
+        rows, ids, classes = [], [], []
         for check_id, (_, row) in sorted(source_check_rows().items()):
-            table_row = nodes.row(ids=[source_check_anchor(check_id) + "-row"],
-                                  classes=statuses.css_classes(row["status"]))
             shown = nodes.paragraph()
             docname = placements.get(check_id)
             if docname:
@@ -142,11 +104,14 @@ def fill_source_check_tables(app, doctree, fromdocname) -> None:
                 shown += nodes.reference("", title.astext() if title else docname, refuri=uri)
             else:
                 shown += nodes.Text("not shown in any chapter")
-            for index, value in enumerate((check_id, row["review_section"], row["claim"], row["review_value"],
-                                           row["primary_source_value"], row["status"])):
-                table_row += _cell(value, ["reviewkit-long"] if index in (2, 4) else None)
-            table_row += _cell(shown)
-            body += table_row
+            rows.append([check_id, row["review_section"], row["claim"], row["review_value"],
+                         row["primary_source_value"], row["status"], shown])
+            ids.append(source_check_anchor(check_id) + "-row")
+            classes.append(statuses.css_classes(row["status"]))
+        table = build_table([title for title, _ in columns], rows, row_ids=ids, row_classes=classes,
+                            classes=["reviewkit-sortable", "reviewkit-source-check-table"],
+                            cell_classes={2: ["reviewkit-long"], 4: ["reviewkit-long"]},
+                            widths=[width for _, width in columns])
         # Wide: the page's full width on large screens, its own scroll region on small ones.
         placeholder.replace_self(nodes.container("", table, classes=["full-width", "reviewkit-wide"]))
 

@@ -2,8 +2,8 @@
 concern, correction), and "not watched" beside every citation of a work the watch could not check.
 
 One rule for every page: it acts on the citation links sphinxcontrib-bibtex resolved (their target is the
-entry's id on the references page, reviewkit.book.citations.Citation.anchor), so prose citations anywhere in the book get
-the mark without a chapter doing anything. The marks are read from data/notices.csv and
+entry's id on the references page, reviewkit.sphinx.citations), so citations anywhere in the book, prose and tables,
+get the mark without a chapter doing anything. The marks are read from data/notices.csv and
 data/watch_coverage.csv by the build, not by a chapter's kernel; when either file changes, every page is
 written again.
 """
@@ -11,14 +11,12 @@ written again.
 from __future__ import annotations
 
 import hashlib
-import html
-import re
 from dataclasses import dataclass
 
 from docutils import nodes
 
 from reviewkit.model import paths, records
-from reviewkit.book import citations
+from reviewkit.sphinx import citations
 
 NOTICES, COVERAGE = "data/notices.csv", "data/watch_coverage.csv"
 WORDS = {"retraction": "Retracted", "expression_of_concern": "Expression of concern", "correction": "Corrected",
@@ -64,8 +62,8 @@ def marks() -> dict[str, Mark]:
 
 def _anchors(found: dict[str, Mark]) -> dict[str, str]:
     """The id of each marked work's entry on the references page (which has several bibliographies) -> its key."""
-    known = citations.citations()
-    return {known[key].anchor: key for key in found if key in known}
+    known = citations.anchors()
+    return {known[key]: key for key in found if key in known}
 
 
 def _target(reference: nodes.reference) -> str:
@@ -97,24 +95,6 @@ def add_marks(doctree: nodes.Node, found: dict[str, Mark]) -> int:
     return added
 
 
-def mark_html(mark: Mark) -> str:
-    classes = "reviewkit-notice-mark" + (" reviewkit-notice-grave" if mark.grave else "")
-    text = html.escape(mark.text)
-    inner = f'<a class="reference external" href="{html.escape(mark.url, quote=True)}">{text}</a>' if mark.url else text
-    return f' (<span class="{classes}">{inner}</span>)'
-
-
-# A citation as reviewkit.book.citations.Citation.html() writes it into a table cell.
-CELL_CITATION = re.compile(r'(<a class="reviewkit-cite reference internal" href="[^"#]*#(?P<anchor>[^"]+)"[^>]*>.*?</a>)')
-
-
-def add_marks_to_html(text: str, found: dict[str, Mark]) -> str:
-    """The same marks after each citation in HTML a chapter's table printed."""
-    anchors = {anchor: found[key] for anchor, key in _anchors(found).items()}
-    return CELL_CITATION.sub(lambda m: m.group(1) + mark_html(anchors[m.group("anchor")])
-                             if m.group("anchor") in anchors else m.group(1), text)
-
-
 def _same_citation(first: nodes.Node, second: nodes.Node) -> bool:
     """True when only a few characters of punctuation lie between the two links in one parent."""
     if first.parent is not second.parent:
@@ -128,9 +108,6 @@ def _doctree_resolved(app, doctree, docname) -> None:
     found = marks()
     if found:
         add_marks(doctree, found)
-        for raw in doctree.findall(nodes.raw):  # tables and boxes printed by chapters' code cells
-            if "html" in raw.get("format", "").split() and "reviewkit-cite" in raw.astext():
-                raw.replace_self(nodes.raw("", add_marks_to_html(raw.astext(), found), format=raw["format"]))
 
 
 def _env_updated(app, env) -> list[str]:

@@ -1,5 +1,6 @@
 """The text inside kernel outputs (table headers and cells, captions, badges, chart titles and legends) in a
-translated edition. Chapters execute once, in English; their outputs are the same for every edition, and the
+translated edition: in kernel HTML (charts, boxes) and in the tables kernels print (reviewkit.sphinx.data_table,
+whose nodes Sphinx's own extraction skips: their text is the data's, and translated here by the same rule). Chapters execute once, in English; their outputs are the same for every edition, and the
 text in them is translated when a translated edition reads them, from the catalogues:
 
 - `make translations` (Sphinx's gettext builder) adds each output text of a chapter to the chapter's catalogue,
@@ -24,6 +25,7 @@ from sphinx.util.i18n import docname_to_domain
 
 from reviewkit.book.chart_markup import SPEC_CLASS, json_for_html
 from reviewkit.i18n import catalogues, generated, languages
+from reviewkit.sphinx import data_table
 
 # A message has a word in it: numbers, dates, ids and punctuation alone are data, the same in every edition.
 _WORDS = re.compile(r"[A-Za-z]{2,}")
@@ -164,6 +166,30 @@ def translate_output(markup: str, translate) -> str:
     return str(soup) if changed else markup
 
 
+def table_messages(table: nodes.Element) -> list[str]:
+    """The messages of one table a kernel printed: each text node, and the name of its scroll region."""
+    texts = [str(text) for text in table.findall(nodes.Text)]
+    texts += [region["label"] for region in table.findall(data_table.table_region)]
+    return [message for message in map(_message, texts) if message]
+
+
+def translate_table(table: nodes.Element, translate) -> None:
+    """``table`` with every text node (and its region's name) whose whole text ``translate`` knows replaced."""
+    def swap(text: str) -> str:
+        message = _message(text)
+        translated = translate(message) if message else message
+        if not message or translated == message:
+            return text
+        return text[: len(text) - len(text.lstrip())] + translated + text[len(text.rstrip()):]
+
+    for text in list(table.findall(nodes.Text)):
+        new = swap(str(text))
+        if new != str(text):
+            text.parent.replace(text, nodes.Text(new))
+    for region in table.findall(data_table.table_region):
+        region["label"] = swap(region["label"])
+
+
 class TranslateOutputs(SphinxTransform):
     """In a translated edition, kernel outputs read in the edition's language (see the module's docstring)."""
 
@@ -183,6 +209,8 @@ class TranslateOutputs(SphinxTransform):
             # A translation made from an older English carries its notice for paragraphs: an output keeps English.
             return message if f"{{{catalogues.LAG_ROLE}}}" in translated else translated
 
+        for table in data_table.figures(self.document):
+            translate_table(table, translate)
         for node in list(self.document.findall(nodes.raw)):
             if _is_output(node):
                 markup = translate_output(node.astext(), translate)
@@ -198,11 +226,13 @@ def _collect(app: Sphinx, doctree, docname: str) -> None:
     toolkit = generated.toolkit_messages()
     source = app.env.doc2path(docname)
     # The doctree as read: by the time it is resolved, reviewkit.sphinx.security has rewritten the outputs.
-    for node in app.env.get_doctree(docname).findall(nodes.raw):
-        if _is_output(node):
-            for message in output_messages(node.astext()):
-                if message not in toolkit:
-                    catalog.add(message, MsgOrigin(str(source), node.line or 0))
+    read = app.env.get_doctree(docname)
+    found = [(node, output_messages(node.astext())) for node in read.findall(nodes.raw) if _is_output(node)]
+    found += [(table, table_messages(table)) for table in data_table.figures(read)]
+    for node, messages in found:
+        for message in messages:
+            if message not in toolkit:
+                catalog.add(message, MsgOrigin(str(source), node.line or 0))
 
 
 def setup(app: Sphinx) -> dict:

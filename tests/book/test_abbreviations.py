@@ -55,3 +55,13 @@ def test_a_page_without_data_boxes_is_left_alone():
     before = document.pformat()
     assert not abbreviations.expand(document, TERMS, _pattern())
     assert document.pformat() == before
+
+
+def test_a_table_is_not_prose_that_spells_out_its_abbreviations():
+    from reviewkit.sphinx import data_table
+
+    document = _document("Nothing here.", "DCR 63% vs 25%")
+    table = data_table.build(["Outcome"], [["DCR"]])
+    document.insert(0, data_table.figure(table, "IRC-assessed outcomes", nodes.paragraph(text="Data: x.csv")))
+    abbreviations.expand(document, TERMS, _pattern())
+    assert _notes(document) == ["Abbreviations: DCR, disease control rate."]

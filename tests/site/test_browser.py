@@ -52,7 +52,7 @@ def source_checks() -> dict[str, dict]:
 
 
 COMPACT, BOXES = f"details.{COMPACT_CLASS}", ".reviewkit-source-check:not(details)"
-TABLE_CITES, WIDE = "figure.reviewkit-table a.reviewkit-cite", "figure.reviewkit-table-wide, div.reviewkit-wide"
+TABLE_CITES, WIDE = "figure.reviewkit-table .reviewkit-cite a.internal", "figure.reviewkit-table-wide, div.reviewkit-wide"
 WIDE_SIZES = """() => {
     const paragraph = document.querySelector('.bd-article section > p');
     const text = paragraph ? paragraph.getBoundingClientRect().width : 0;

@@ -26,7 +26,7 @@ def test_every_citation_of_a_flagged_work_carries_its_notice(site):
             continue  # the bibliography itself
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         for link in soup.select('a[href*="#cite-"]'):
-            # The references page's entry ids: cite-<which of its bibliographies>-<key> (reviewkit.book.citations).
+            # The references page's entry ids: cite-<which of its bibliographies>-<key> (reviewkit.sphinx.citations).
             key = re.sub(r"^[0-9]+-", "", link["href"].rpartition("#cite-")[2])
             if key not in keys:
                 continue

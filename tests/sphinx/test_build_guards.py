@@ -128,3 +128,17 @@ def test_the_kernels_drawing_of_each_chart_is_kept_for_the_page(tmp_path):
     taken_out = {"output_type": "display_data", "data": {"text/html": chart_html({**spec, "description": "Out"}),
                                                          "image/svg+xml": "<svg>4</svg>"}}
     assert "<svg>4</svg>" in outputs.chart_images({"cells": []}, [taken_out]).values(), "glued, as myst-nb keeps it"
+
+
+def test_printed_markdown_may_hold_tables_but_no_other_directive_or_role():
+    from reviewkit.book import tables
+
+    table = tables.markup([tables.Row([tables.cite("lum2015targeted"), tables.label("added") + " " + tables.escape(
+        "{raw}`<script>` ```{include} /etc/passwd")], provenance="update")], table="glossary", caption="c",
+        header=["a", "b"])
+    assert outputs.markdown_problems(table) == []
+    for printed, name in [("```{include} /etc/passwd\n```", "include"), ("{raw}`html <b>x</b>`", "raw"),
+                          (":::{eval-rst}\n:::", "eval-rst"), ("\\\\{raw}`x`", "raw"), (table + "{glue:text}`x`", "glue:text")]:
+        (problem,) = outputs.markdown_problems(printed)
+        assert f"uses {{{name}}}" in problem and "Fix:" in problem
+    assert outputs.markdown_problems("\\{raw}`x` is text") == []

@@ -205,10 +205,9 @@ def test_malformed_or_unknown_registry_ids_are_not_recognised(registry_id):
 
 def _entry_anchor(key: str) -> str:
     """The id the references page gives the entry of ``key`` (or one it would give an unknown key)."""
-    from reviewkit.book import citations
+    from reviewkit.sphinx import citations
 
-    known = citations.citations()
-    return known[key].anchor if key in known else f"cite-unknown-{key}"
+    return citations.anchors().get(key, f"cite-unknown-{key}")
 
 
 def citing_paragraph(*parts):
@@ -256,13 +255,16 @@ def test_no_flagged_work_no_mark(book):
 
 
 def test_citations_in_tables_get_the_same_mark(book):
-    from reviewkit.book.citations import citation
+    from docutils import nodes
+
     from reviewkit.sphinx import notice_marks
+    from reviewkit.sphinx.data_table import build
 
     found = notice_marks.marks()
-    flagged, plain = citation("nieto2025allogeneic").html(), citation("park2021potent").html()
-    cell = f"<table><tr><td>{flagged}</td><td>{plain}</td></tr></table>"
-    marked = notice_marks.add_marks_to_html(cell, found)
-    assert marked.count("reviewkit-notice-mark") == 1
-    assert flagged + notice_marks.mark_html(found["nieto2025allogeneic"]) in marked and plain + "</td>" in marked
-    assert 'href="https://doi.org/10.1038/s41591-025-03852-y">Corrected 2025-08</a>' in marked
+    flagged, plain = (nodes.paragraph("", "", nodes.reference("", label, refuri=f"references.html#{_entry_anchor(key)}"))
+                      for key, label in (("nieto2025allogeneic", "Nieto et al., 2025"), ("park2021potent", "Park, 2021")))
+    table = build(["Reference", "Reference"], [[flagged, plain]])
+    assert notice_marks.add_marks(table, found) == 1
+    assert flagged.astext() == "Nieto et al., 2025 (Corrected 2025-08)" and plain.astext() == "Park, 2021"
+    mark = next(flagged.findall(lambda n: "reviewkit-notice-mark" in getattr(n, "get", lambda *_: [])("classes", [])))
+    assert mark.next_node(nodes.reference)["refuri"] == "https://doi.org/10.1038/s41591-025-03852-y"

@@ -16,12 +16,13 @@ from docutils import nodes
 
 from reviewkit.model import records, schema
 from reviewkit.i18n.generated import _
+from reviewkit.sphinx.data_table import table_figure
 
 TABLE = "glossary"
 # The boxes written from data, by their classes (reviewkit.sphinx.evidence.updates, reviewkit.sphinx.evidence.source_checks).
 BOX_CLASSES = {"reviewkit-update", "reviewkit-since-review", "reviewkit-source-check"}
-# Text inside these is a name, a link or code, not running text.
-SKIP = (nodes.title, nodes.reference, nodes.literal, nodes.FixedTextElement, nodes.raw)
+# Text inside these is a name, a link, code or a table's data, not running text that spells out its abbreviations.
+SKIP = (nodes.title, nodes.reference, nodes.literal, nodes.FixedTextElement, nodes.raw, table_figure)
 
 
 def pattern_for(terms) -> re.Pattern:

@@ -2,11 +2,16 @@
 on stderr and errors fail the build even where the cell is removed from the page (myst-nb judges stderr only
 in cells it renders), and one cell's output has a size limit, so a runaway loop cannot publish a 10 MB page.
 The static drawing of each chart is kept from the kernel's output (the page shows it without JavaScript).
+
+Markdown a cell prints is parsed as MyST (the tables, reviewkit.sphinx.data_table), so it may name only the
+directive and roles tables are made of: a `{raw}`, `{include}` or `{eval-rst}` printed by code would pass text or
+files into the page unchecked, as a chapter may not (reviewkit.checks.html_policy).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -14,10 +19,24 @@ from myst_nb.core.render import NbElementRenderer
 
 from reviewkit.model import paths
 from reviewkit.book.chart_markup import CHART_PATTERN, static_image
+from reviewkit.book.tables import DIRECTIVE, ROLES
 
 RENDER_PLUGIN = "reviewkit"  # its name in pyproject.toml's [project.entry-points."myst_nb.renderers"]
 BUILD_CELL = "# Added by the build"  # the cells reviewkit adds (see reviewkit.book.runtime, reviewkit.sphinx)
 MAX_CELL_OUTPUT = 512 * 1024  # bytes of one cell's outputs; today's largest is a few KiB
+
+
+# What printed Markdown may name: the table directive, its roles, and sphinxcontrib-bibtex's citation role.
+MARKDOWN_NAMES = frozenset({DIRECTIVE, *ROLES, "cite:alp"})
+# A directive or role name in braces that no backslash escapes (an escaped backslash before it escapes nothing).
+_MARKUP_NAME = re.compile(r"(?<!\\)(?:\\\\)*\{([^{}\s`]*)\}")
+
+
+def markdown_problems(text: str) -> list[str]:
+    """The directives and roles Markdown printed by a cell may not use."""
+    names = {match.group(1) for match in _MARKUP_NAME.finditer(text)} - MARKDOWN_NAMES
+    return [f"printed Markdown uses {{{name}}}, which printed output may not use (only tables: "
+            f"{', '.join(sorted(MARKDOWN_NAMES))}). Fix: show data with reviewkit.book.tables" for name in sorted(names)]
 
 
 def _first_line(cell: dict) -> str:
@@ -82,6 +101,21 @@ class OutputsRenderer(NbElementRenderer):
     sees the notebook as executed or taken from the cache, removed cells included; reviewkit.sphinx.security
     makes the build use it.
     """
+
+    def render_markdown(self, data):
+        return self._judged(data, super().render_markdown)
+
+    def render_markdown_inline(self, data):
+        return self._judged(data, super().render_markdown_inline)
+
+    def _judged(self, data, render):
+        problems = markdown_problems(data.string)
+        if problems:
+            chapter = paths.relative(Path(self.renderer.document["source"]))
+            for problem in problems:
+                self.logger.warning(f"[reviewkit] {chapter}: {problem}", subtype="reviewkit_outputs", line=data.line)
+            return []  # nothing of it reaches the page
+        return render(data)
 
     def render_nb_finalise(self, metadata: dict) -> None:
         super().render_nb_finalise(metadata)

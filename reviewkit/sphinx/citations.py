@@ -1,0 +1,47 @@
+"""Where each entry of references.bib sits on the references page, which lists the entries in several
+bibliographies (reviewkit.model.bibliography.bibliography_of says which lists an entry).
+
+The id template (CITE_ID) lives here and setup() hands it to sphinxcontrib-bibtex (its ``bibtex_cite_id``), so
+the ids the page gives its entries and the ones reviewkit.sphinx.notice_marks looks for in citation links
+cannot drift apart. Citations themselves, in prose and in tables, are sphinxcontrib-bibtex's own.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from docutils.nodes import make_id
+
+from reviewkit.model import bibliography, paths
+
+# sphinxcontrib-bibtex's `bibtex_cite_id`: the id of each entry on the references page.
+CITE_ID = "cite-{bibliography_count}-{key}"
+
+
+def anchor(key: str, bibliography_count: int) -> str:
+    return make_id(CITE_ID.format(bibliography_count=bibliography_count, key=key))
+
+
+@cache
+def from_text(text: str) -> dict[str, str]:
+    """Key -> the id of its entry on the references page, for every entry of a bibliography text."""
+    found = {}
+    for entry in bibliography.parse_text(text).entries:
+        fields = {name.lower(): " ".join(str(field.value).replace("{", "").replace("}", "").split())
+                  for name, field in entry.fields_dict.items() if isinstance(field.value, str)}
+        found[entry.key] = anchor(entry.key, bibliography.bibliography_of(fields))
+    return found
+
+
+def anchors() -> dict[str, str]:
+    """Key -> the id of its entry on the references page, for every entry of references.bib."""
+    return from_text(paths.bibliography_path().read_text(encoding="utf-8-sig"))
+
+
+def _use_our_ids(app, config) -> None:
+    config.bibtex_cite_id = CITE_ID
+
+
+def setup(app) -> dict:
+    app.connect("config-inited", _use_our_ids)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

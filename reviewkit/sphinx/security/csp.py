@@ -23,8 +23,6 @@ import hashlib
 import re
 from pathlib import Path
 
-from bs4 import BeautifulSoup
-
 from reviewkit.sphinx.security import page_policy
 
 THEME_HANDLERS = {"window.print()": "print", "toggleFullScreen()": "fullscreen"}
@@ -69,11 +67,11 @@ def live_reload_script(address: str) -> str:
     return web_socket_script(address).split("<script>", 1)[1].rsplit("</script>", 1)[0]
 
 
-def inline_script_hashes(html: str | BeautifulSoup) -> list[str]:
-    """sha256 (base64) of every executable inline script, over its exact text as the browser sees it."""
-    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "html.parser")
-    return [_sha256(script.string or "") for script in soup.find_all("script", src=False)
-            if str(script.get("type", "")).strip().lower() in EXECUTABLE_TYPES]
+def inline_script_hashes(scripts: list[tuple[page_policy.Element, str]]) -> list[str]:
+    """sha256 (base64) of every executable inline script (page_policy.scan), over its exact text as the browser
+    sees it."""
+    return [_sha256(text) for element, text in scripts
+            if "src" not in element.attrs and element.get("type", "").strip().lower() in EXECUTABLE_TYPES]
 
 
 def _without_theme_handlers(html: str) -> str:
@@ -102,11 +100,12 @@ def _with_policy(prepared: str, script_hashes: list[str], live_reload: str) -> s
     return prepared[:end] + tag + prepared[end:]
 
 
-def _secured(html: str, live_reload: str) -> tuple[str, BeautifulSoup]:
-    """(the secured page, the page parsed): the policy tag aside, the parsed page is the secured page."""
+def _secured(html: str, live_reload: str) -> tuple[str, list[str]]:
+    """(the secured page, what the page policy finds in it): the policy tag aside, the page judged is the
+    secured page."""
     prepared = _prepared(html)
-    soup = BeautifulSoup(prepared, "html.parser")
-    return _with_policy(prepared, inline_script_hashes(soup), live_reload), soup
+    problems, scripts = page_policy.scan(prepared)
+    return _with_policy(prepared, inline_script_hashes(scripts), live_reload), problems
 
 
 def secure_site(outdir: Path, live_reload: str = "") -> list[str]:
@@ -118,8 +117,8 @@ def secure_site(outdir: Path, live_reload: str = "") -> list[str]:
         if relative.startswith(("_static/", "_sources/")):
             continue
         original = page.read_text(encoding="utf-8")
-        html, soup = _secured(original, live_reload)
+        html, found = _secured(original, live_reload)
         if html != original:
             page.write_text(html, encoding="utf-8")
-        problems += [f"{relative}: {problem}" for problem in page_policy.soup_problems(soup)]
+        problems += [f"{relative}: {problem}" for problem in found]
     return problems

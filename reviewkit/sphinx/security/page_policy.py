@@ -12,6 +12,8 @@ final HTML, so it also covers what code cells print and what extensions render.
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 from bs4 import BeautifulSoup
 
 from reviewkit.model import urls
@@ -89,19 +91,66 @@ def police_body(body: str) -> tuple[str, list[str]]:
     return (str(soup), problems) if problems else (body, [])
 
 
+class Element:
+    """A start tag as the rules read it (``name``, ``attrs``, ``get``), the first of a repeated attribute winning,
+    as in a browser."""
+
+    __slots__ = ("name", "attrs")
+
+    def __init__(self, name: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.name, self.attrs = name, {}
+        for key, value in attrs:
+            self.attrs.setdefault(key, value or "")
+
+    def get(self, key: str, default=None):
+        return self.attrs.get(key, default)
+
+
+class _PageScan(HTMLParser):
+    """One pass over a finished page with the standard library's tokenizer (the parser BeautifulSoup's
+    "html.parser" builds its tree from; a page needs no tree to be judged): what is wrong with it, and the text of
+    each inline script."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self.scripts: list[tuple[Element, list[str]]] = []
+        self._script: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs) -> None:
+        element = Element(tag, attrs)
+        self.problems += element_problems(element, body=False)
+        src = element.get("src")
+        if tag in {"script", "img", "iframe"} and src and not urls.is_local(src):
+            self.problems.append(f"<{tag} src> loads {src[:60]!r} from another host")
+        href = element.get("href")
+        if tag == "link" and href and "stylesheet" in element.get("rel", "").lower().split() and not urls.is_local(href):
+            self.problems.append(f"stylesheet {href[:60]!r} from another host")
+        if tag == "script":
+            self._script = []
+            self.scripts.append((element, self._script))
+
+    def handle_startendtag(self, tag, attrs) -> None:
+        self.handle_starttag(tag, attrs)
+        self._script = None
+
+    def handle_endtag(self, tag) -> None:
+        if tag == "script":
+            self._script = None
+
+    def handle_data(self, data) -> None:
+        if self._script is not None:
+            self._script.append(data)
+
+
+def scan(html: str) -> tuple[list[str], list[tuple[Element, str]]]:
+    """(what is wrong anywhere in a finished page, the theme's own markup included; each script with its text)."""
+    scanner = _PageScan()
+    scanner.feed(html)
+    scanner.close()
+    return scanner.problems, [(element, "".join(text)) for element, text in scanner.scripts]
+
+
 def page_problems(html: str) -> list[str]:
     """What is wrong anywhere in a finished page (the theme's own markup included)."""
-    return soup_problems(BeautifulSoup(html, "html.parser"))
-
-
-def soup_problems(soup: BeautifulSoup) -> list[str]:
-    """page_problems of a page already parsed."""
-    problems = []
-    for tag in soup.find_all(True):
-        problems += element_problems(tag, body=False)
-        if tag.name in {"script", "img", "iframe"} and tag.get("src") and not urls.is_local(tag["src"]):
-            problems.append(f"<{tag.name} src> loads {tag['src'][:60]!r} from another host")
-        if tag.name == "link" and tag.get("href") and "stylesheet" in (tag.get("rel") or []) \
-                and not urls.is_local(tag["href"]):
-            problems.append(f"stylesheet {tag['href'][:60]!r} from another host")
-    return problems
+    return scan(html)[0]

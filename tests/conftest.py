@@ -89,28 +89,39 @@ def _template() -> Path:
 EXECUTION_CACHE = Path("_build") / ".staging" / "_build" / ".jupyter_cache"
 
 
-def copy_book(target: Path, *, execution_cache: Path | None = None) -> Path:
+def copy_book(target: Path, *, execution_cache: Path | None = None, history: bool = True) -> Path:
     """A copy of the book as a fresh git repository, with the check memo of the book as committed (_template).
+    ``history=False``: without the repository (.git, most of the copy's files), for a case that reads no history.
 
     ``execution_cache``: where in the copy its build keeps the execution cache (``Path("_build/.jupyter_cache")``
     for `jupyter-book build`, EXECUTION_CACHE for `make book`); the copy gets the cache of the book `make book`
     built, so a chapter whose code, data and toolkit code are the book's is read from it rather than executed
     again (the cache key covers all three: reviewkit.sphinx.rebuilds), and a chapter the case changed executes."""
-    shutil.copytree(_template(), target, symlinks=True)
+    shutil.copytree(_template(), target, symlinks=True, ignore=None if history else shutil.ignore_patterns(".git"))
     if execution_cache is not None and (ROOT / EXECUTION_CACHE).is_dir():
         shutil.copytree(ROOT / EXECUTION_CACHE, target / execution_cache)
     return target
 
 
-@pytest.fixture
-def book(tmp_path, monkeypatch) -> Path:
-    """A private copy of the book, with the check memo of the book as committed; reviewkit resolves every path
-    inside it for the test's duration."""
-    root = copy_book(tmp_path / "book")
+def _private_copy(tmp_path, monkeypatch, history: bool):
+    root = copy_book(tmp_path / "book", history=history)
     monkeypatch.setenv("REVIEWKIT_ROOT", str(root))
     paths.root.cache_clear()
     yield root
     paths.root.cache_clear()
+
+
+@pytest.fixture
+def book(tmp_path, monkeypatch) -> Path:
+    """A private copy of the book's files (not its git repository), with the check memo of the book as
+    committed; reviewkit resolves every path inside it for the test's duration."""
+    yield from _private_copy(tmp_path, monkeypatch, history=False)
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch) -> Path:
+    """As ``book``, as a git repository with one commit: for a case that reads or makes history."""
+    yield from _private_copy(tmp_path, monkeypatch, history=True)
 
 
 def snapshot(root: Path) -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import functools
 import hashlib
 import json
@@ -64,24 +63,49 @@ def build_report(site) -> dict:
     return json.loads((BUILD / "reviewkit-build.json").read_text())
 
 
+# The folder of this run's template, shared by every worker process of the run (pytest-xdist's workers inherit
+# the environment the main process sets here) and removed with the run.
+TEMPLATE_DIR = "REVIEWKIT_TEST_TEMPLATE_DIR"
+
+
+def pytest_configure(config):
+    if TEMPLATE_DIR not in os.environ:  # the main process (or a run without workers)
+        os.environ[TEMPLATE_DIR] = tempfile.mkdtemp(prefix="reviewkit-book-")
+        config._reviewkit_template_dir = os.environ[TEMPLATE_DIR]
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_reviewkit_template_dir", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop(TEMPLATE_DIR, None)
+
+
 @functools.cache
 def _template() -> Path:
-    """The book as a fresh git repository (versions and What changed are read from git), made once per test
-    process (copying it is cheaper than a `git init` and a first commit for every case) and checked once as the
-    whole book: its check memo (reviewkit.checks.memo) records every group that passed, so a case's check runs
-    again only the groups whose files the case changed, as an author's does. A group that found a problem is not
-    remembered, so no problem of the book is hidden."""
-    template = Path(tempfile.mkdtemp(prefix="reviewkit-book-")) / "book"
-    atexit.register(shutil.rmtree, template.parent, ignore_errors=True)
-    shutil.copytree(ROOT, template, ignore=COPY_IGNORE)
-    git_init(template, "Copy of the book")
-    from reviewkit.checks.run import run_checks
+    """The book as a fresh git repository (versions and What changed are read from git), made once per run by the
+    first process that needs it, the others waiting on a lock (copying it is cheaper than a `git init` and a first
+    commit for every case), and checked once as the whole book: its check memo (reviewkit.checks.memo) records
+    every group that passed, so a case's check runs again only the groups whose files the case changed, as an
+    author's does. A group that found a problem is not remembered, so no problem of the book is hidden."""
+    import fcntl
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("REVIEWKIT_ROOT", str(template))
-        paths.root.cache_clear()
-        run_checks()
-    paths.root.cache_clear()
+    folder = Path(os.environ.get(TEMPLATE_DIR) or tempfile.mkdtemp(prefix="reviewkit-book-"))
+    template, done = folder / "book", folder / "book.done"
+    with open(folder / "book.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(template, ignore_errors=True)  # what a process that failed half-way left
+            shutil.copytree(ROOT, template, ignore=COPY_IGNORE)
+            git_init(template, "Copy of the book")
+            from reviewkit.checks.run import run_checks
+
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("REVIEWKIT_ROOT", str(template))
+                paths.root.cache_clear()
+                run_checks()
+            paths.root.cache_clear()
+            done.touch()
     return template
 
 

@@ -78,13 +78,15 @@ def _header_problems(resource: dict, header: list[str]) -> list[Problem]:
 
 
 def _validation_key(resource: dict) -> str:
-    return f"data/{resource['path']}"
+    return f"data/{resource.get('path') or resource['name']}"  # references.bib's keys: data/references
 
 
 def _fingerprint(memo: CheckMemo, resource: dict, bib_keys: list[str] | None) -> str:
     """What frictionless's verdict on one table depends on: the descriptor, the table's file, and the files (or
     bibliography keys) of the foreign keys it is given (checks.foreign_keys checks the others)."""
-    targets = [fk["reference"]["resource"] for fk in resource["schema"]["foreignKeys"]]
+    if resource["name"] == schema.REFERENCES_RESOURCE:  # its keys, as a table with a primary key
+        return memo.fingerprint((), settings=json.dumps(bib_keys))
+    targets = [fk["reference"]["resource"] for fk in resource["schema"].get("foreignKeys", [])]
     files = ("data/datapackage.json", _validation_key(resource),
              *(f"data/{schema.resource(t)['path']}" for t in targets if t != schema.REFERENCES_RESOURCE))
     settings = json.dumps(bib_keys) if schema.REFERENCES_RESOURCE in targets else ""
@@ -114,8 +116,6 @@ def validate_package(memo: CheckMemo | None = None) -> list[Problem]:
     descriptor = _descriptor_with_references(files.unreadable, bib_keys)
     pending = {}
     for resource in descriptor["resources"]:
-        if resource["name"] == schema.REFERENCES_RESOURCE:
-            continue
         fingerprint = _fingerprint(memo, resource, bib_keys) if memo is not None else ""
         if memo is None or not memo.passed(_validation_key(resource), fingerprint):
             pending[resource["name"]] = fingerprint
@@ -138,7 +138,7 @@ def validate_package(memo: CheckMemo | None = None) -> list[Problem]:
                                 "fix the descriptor so it is a valid Data Package"))
     for task in report.tasks:
         if memo is not None and task.name in pending and not task.errors and not report.errors:
-            memo.record(_validation_key(tables[task.name]), pending[task.name])
+            memo.record(_validation_key(tables.get(task.name) or {"name": task.name}), pending[task.name])
         file = f"data/{task.place}" if not str(task.place).startswith("data/") else str(task.place)
         for error in task.errors:
             row = files.line(task.name, getattr(error, "row_number", None))

@@ -118,3 +118,14 @@ def test_without_the_memo_every_table_is_validated(book, monkeypatch):
     read = tables_frictionless_reads(monkeypatch)
     assert validate.validate_package() == []
     assert read == [{r["name"] for r in validate.schema.resources()}]
+
+
+def test_a_bibliography_edit_validates_its_keys_and_no_table(book, monkeypatch):
+    from helpers import BIBTEX_ENTRY
+
+    read = tables_frictionless_reads(monkeypatch)
+    bib = book / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n" + BIBTEX_ENTRY.replace("lum2015targeted", "zz2099new"),
+                   encoding="utf-8")
+    run_checks()
+    assert read == [set()], "references.bib's keys alone"

@@ -24,6 +24,10 @@ BIN = Path(sys.executable).parent
 # Copies reduced to a few chapters carry `reviewkit_partial_build`; make check refuses that flag unless the test
 # suite says the copy is its own (a committed flag would let a finding go unshown).
 os.environ.setdefault("REVIEWKIT_ALLOW_PARTIAL_BUILD", "1")
+# What a case that reads no history leaves out of its copy (most of the copy's files): the git repository, and the
+# toolkit's code and tests, which the case runs from the checkout anyway.
+def NOT_THE_BOOK(folder: str, names: list[str]) -> set[str]:
+    return {".git", "reviewkit", "tests", "benchmarks"} & set(names) if Path(folder) == _template() else set()
 COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", "*.egg-info")
 
 
@@ -115,13 +119,14 @@ EXECUTION_CACHE = Path("_build") / ".staging" / "_build" / ".jupyter_cache"
 
 def copy_book(target: Path, *, execution_cache: Path | None = None, history: bool = True) -> Path:
     """A copy of the book as a fresh git repository, with the check memo of the book as committed (_template).
-    ``history=False``: without the repository (.git, most of the copy's files), for a case that reads no history.
+    ``history=False``: the book's own files only, without its git repository and the toolkit's code and tests (the
+    case runs the toolkit it is testing, installed from the checkout), for a case that reads no history.
 
     ``execution_cache``: where in the copy its build keeps the execution cache (``Path("_build/.jupyter_cache")``
     for `jupyter-book build`, EXECUTION_CACHE for `make book`); the copy gets the cache of the book `make book`
     built, so a chapter whose code, data and toolkit code are the book's is read from it rather than executed
     again (the cache key covers all three: reviewkit.sphinx.rebuilds), and a chapter the case changed executes."""
-    shutil.copytree(_template(), target, symlinks=True, ignore=None if history else shutil.ignore_patterns(".git"))
+    shutil.copytree(_template(), target, symlinks=True, ignore=None if history else NOT_THE_BOOK)
     if execution_cache is not None and (ROOT / EXECUTION_CACHE).is_dir():
         shutil.copytree(ROOT / EXECUTION_CACHE, target / execution_cache)
     return target

@@ -56,9 +56,9 @@ def _descriptor_with_references(skip: set[str], bib_keys: list[str] | None) -> d
         # Match columns to fields by name ("equal": same set, any order), so problems name the column.
         resource["schema"]["fieldsMatch"] = "equal"
         resource["schema"]["foreignKeys"] = [
-            fk for fk, parsed in zip(resource["schema"].get("foreignKeys", []), keys.foreign_keys(resource))
-            if fk["reference"]["resource"] not in unchecked
-            and not foreign_keys.text_only(resource, parsed, tables, schema.REFERENCES_RESOURCE)]
+            fk for fk in resource["schema"].get("foreignKeys", []) if fk["reference"]["resource"] not in unchecked
+            and not any(foreign_keys.text_only(resource, parsed, tables, schema.REFERENCES_RESOURCE)
+                        for parsed in keys.foreign_keys({"schema": {"foreignKeys": [fk]}}))]
     descriptor["resources"].append({
         "name": schema.REFERENCES_RESOURCE,
         "profile": "tabular-data-resource",
@@ -86,7 +86,7 @@ def _fingerprint(memo: CheckMemo, resource: dict, bib_keys: list[str] | None) ->
     bibliography keys) of the foreign keys it is given (checks.foreign_keys checks the others)."""
     if resource["name"] == schema.REFERENCES_RESOURCE:  # its keys, as a table with a primary key
         return memo.fingerprint((), settings=json.dumps(bib_keys))
-    targets = [fk["reference"]["resource"] for fk in resource["schema"].get("foreignKeys", [])]
+    targets = [fk["reference"]["resource"] or resource["name"] for fk in resource["schema"].get("foreignKeys", [])]
     files = ("data/datapackage.json", _validation_key(resource),
              *(f"data/{schema.resource(t)['path']}" for t in targets if t != schema.REFERENCES_RESOURCE))
     settings = json.dumps(bib_keys) if schema.REFERENCES_RESOURCE in targets else ""

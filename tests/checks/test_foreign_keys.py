@@ -129,3 +129,12 @@ def test_a_bibliography_edit_validates_its_keys_and_no_table(book, monkeypatch):
                    encoding="utf-8")
     run_checks()
     assert read == [set()], "references.bib's keys alone"
+
+
+def test_a_foreign_key_to_its_own_table():
+    tree = {"nodes": {"name": "nodes", "path": "nodes.csv", "schema": {
+        "fields": [{"name": "id", "type": "string"}, {"name": "parent", "type": "string"}], "primaryKey": ["id"],
+        "foreignKeys": [{"fields": "parent", "reference": {"resource": "", "fields": "id"}}]}}}
+    rows = {"nodes": [(2, {"id": "a", "parent": ""}), (3, {"id": "b", "parent": "a"}), (4, {"id": "c", "parent": "x"})]}
+    found = foreign_keys.problems(tree, rows, {"nodes": ["id", "parent"]}, [], references="references")
+    assert [(p.file, p.line, p.field) for p in found] == [("data/nodes.csv", 4, "parent")]

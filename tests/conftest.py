@@ -24,10 +24,6 @@ BIN = Path(sys.executable).parent
 # Copies reduced to a few chapters carry `reviewkit_partial_build`; make check refuses that flag unless the test
 # suite says the copy is its own (a committed flag would let a finding go unshown).
 os.environ.setdefault("REVIEWKIT_ALLOW_PARTIAL_BUILD", "1")
-# What a case that reads no history leaves out of its copy (most of the copy's files): the git repository, and the
-# toolkit's code and tests, which the case runs from the checkout anyway.
-def NOT_THE_BOOK(folder: str, names: list[str]) -> set[str]:
-    return {".git", "reviewkit", "tests", "benchmarks"} & set(names) if Path(folder) == _template() else set()
 COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache", "*.egg-info")
 
 
@@ -113,6 +109,12 @@ def _template() -> Path:
     return template
 
 
+def _not_the_book(folder: str, names: list[str]) -> set[str]:
+    """What a case that reads no history leaves out of its copy (most of the copy's files): the git repository,
+    and the toolkit's code and tests, which the case runs from the checkout anyway."""
+    return {".git", "reviewkit", "tests", "benchmarks"} & set(names) if Path(folder) == _template() else set()
+
+
 # The execution cache of the book `make book` built (make test builds it before the build tests run).
 EXECUTION_CACHE = Path("_build") / ".staging" / "_build" / ".jupyter_cache"
 
@@ -126,7 +128,7 @@ def copy_book(target: Path, *, execution_cache: Path | None = None, history: boo
     for `jupyter-book build`, EXECUTION_CACHE for `make book`); the copy gets the cache of the book `make book`
     built, so a chapter whose code, data and toolkit code are the book's is read from it rather than executed
     again (the cache key covers all three: reviewkit.sphinx.rebuilds), and a chapter the case changed executes."""
-    shutil.copytree(_template(), target, symlinks=True, ignore=None if history else NOT_THE_BOOK)
+    shutil.copytree(_template(), target, symlinks=True, ignore=None if history else _not_the_book)
     if execution_cache is not None and (ROOT / EXECUTION_CACHE).is_dir():
         shutil.copytree(ROOT / EXECUTION_CACHE, target / execution_cache)
     return target

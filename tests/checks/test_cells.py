@@ -24,8 +24,8 @@ def problems_with(column: str, value: str) -> tuple[int, list]:
 
 
 @pytest.mark.parametrize("char, name", [("\x00", "U+0000"), ("\x1b", "U+001B"),
-                                        ("\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"), ("\u200b", "U+200B ZERO WIDTH SPACE"),
-                                        ("\u200d", "U+200D")])
+                                        ("\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+                                        ("\u200b", "U+200B ZERO WIDTH SPACE"), ("\u200d", "U+200D")])
 def test_a_hidden_character_in_a_cell(char, name):
     line, found = problems_with("expansion", f"an ordinary{char} expansion")
     assert [(p.file, p.line, p.field) for p in found] == [(FILE, line, "expansion")]

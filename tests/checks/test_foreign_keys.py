@@ -5,7 +5,6 @@ the table an edit changed (reviewkit.checks.validate with the check memo)."""
 from __future__ import annotations
 
 import frictionless
-import pytest
 
 from helpers import set_cell
 from reviewkit.checks import foreign_keys, validate

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import functools
 import hashlib
 import json
@@ -64,53 +63,96 @@ def build_report(site) -> dict:
     return json.loads((BUILD / "reviewkit-build.json").read_text())
 
 
+# The folder of this run's template, shared by every worker process of the run (pytest-xdist's workers inherit
+# the environment the main process sets here) and removed with the run.
+TEMPLATE_DIR = "REVIEWKIT_TEST_TEMPLATE_DIR"
+
+
+def pytest_configure(config):
+    if TEMPLATE_DIR not in os.environ:  # the main process (or a run without workers)
+        os.environ[TEMPLATE_DIR] = tempfile.mkdtemp(prefix="reviewkit-book-")
+        config._reviewkit_template_dir = os.environ[TEMPLATE_DIR]
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_reviewkit_template_dir", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop(TEMPLATE_DIR, None)
+
+
 @functools.cache
 def _template() -> Path:
-    """The book as a fresh git repository (versions and What changed are read from git), made once per test
-    process (copying it is cheaper than a `git init` and a first commit for every case) and checked once as the
-    whole book: its check memo (reviewkit.checks.memo) records every group that passed, so a case's check runs
-    again only the groups whose files the case changed, as an author's does. A group that found a problem is not
-    remembered, so no problem of the book is hidden."""
-    template = Path(tempfile.mkdtemp(prefix="reviewkit-book-")) / "book"
-    atexit.register(shutil.rmtree, template.parent, ignore_errors=True)
-    shutil.copytree(ROOT, template, ignore=COPY_IGNORE)
-    git_init(template, "Copy of the book")
-    from reviewkit.checks.run import run_checks
+    """The book as a fresh git repository (versions and What changed are read from git), made once per run by the
+    first process that needs it, the others waiting on a lock (copying it is cheaper than a `git init` and a first
+    commit for every case), and checked once as the whole book: its check memo (reviewkit.checks.memo) records
+    every group that passed, so a case's check runs again only the groups whose files the case changed, as an
+    author's does. A group that found a problem is not remembered, so no problem of the book is hidden."""
+    import fcntl
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("REVIEWKIT_ROOT", str(template))
-        paths.root.cache_clear()
-        run_checks()
-    paths.root.cache_clear()
+    folder = Path(os.environ.get(TEMPLATE_DIR) or tempfile.mkdtemp(prefix="reviewkit-book-"))
+    template, done = folder / "book", folder / "book.done"
+    with open(folder / "book.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(template, ignore_errors=True)  # what a process that failed half-way left
+            shutil.copytree(ROOT, template, ignore=COPY_IGNORE)
+            git_init(template, "Copy of the book")
+            from reviewkit.checks.run import run_checks
+
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("REVIEWKIT_ROOT", str(template))
+                paths.root.cache_clear()
+                run_checks()
+            paths.root.cache_clear()
+            done.touch()
     return template
+
+
+def _not_the_book(folder: str, names: list[str]) -> set[str]:
+    """What a case that reads no history leaves out of its copy (most of the copy's files): the git repository,
+    and the toolkit's code and tests, which the case runs from the checkout anyway."""
+    return {".git", "reviewkit", "tests", "benchmarks"} & set(names) if Path(folder) == _template() else set()
 
 
 # The execution cache of the book `make book` built (make test builds it before the build tests run).
 EXECUTION_CACHE = Path("_build") / ".staging" / "_build" / ".jupyter_cache"
 
 
-def copy_book(target: Path, *, execution_cache: Path | None = None) -> Path:
+def copy_book(target: Path, *, execution_cache: Path | None = None, history: bool = True) -> Path:
     """A copy of the book as a fresh git repository, with the check memo of the book as committed (_template).
+    ``history=False``: the book's own files only, without its git repository and the toolkit's code and tests (the
+    case runs the toolkit it is testing, installed from the checkout), for a case that reads no history.
 
     ``execution_cache``: where in the copy its build keeps the execution cache (``Path("_build/.jupyter_cache")``
     for `jupyter-book build`, EXECUTION_CACHE for `make book`); the copy gets the cache of the book `make book`
     built, so a chapter whose code, data and toolkit code are the book's is read from it rather than executed
     again (the cache key covers all three: reviewkit.sphinx.rebuilds), and a chapter the case changed executes."""
-    shutil.copytree(_template(), target, symlinks=True)
+    shutil.copytree(_template(), target, symlinks=True, ignore=None if history else _not_the_book)
     if execution_cache is not None and (ROOT / EXECUTION_CACHE).is_dir():
         shutil.copytree(ROOT / EXECUTION_CACHE, target / execution_cache)
     return target
 
 
-@pytest.fixture
-def book(tmp_path, monkeypatch) -> Path:
-    """A private copy of the book, with the check memo of the book as committed; reviewkit resolves every path
-    inside it for the test's duration."""
-    root = copy_book(tmp_path / "book")
+def _private_copy(tmp_path, monkeypatch, history: bool):
+    root = copy_book(tmp_path / "book", history=history)
     monkeypatch.setenv("REVIEWKIT_ROOT", str(root))
     paths.root.cache_clear()
     yield root
     paths.root.cache_clear()
+
+
+@pytest.fixture
+def book(tmp_path, monkeypatch) -> Path:
+    """A private copy of the book's files (not its git repository), with the check memo of the book as
+    committed; reviewkit resolves every path inside it for the test's duration."""
+    yield from _private_copy(tmp_path, monkeypatch, history=False)
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch) -> Path:
+    """As ``book``, as a git repository with one commit: for a case that reads or makes history."""
+    yield from _private_copy(tmp_path, monkeypatch, history=True)
 
 
 def snapshot(root: Path) -> dict[str, str]:

@@ -175,5 +175,6 @@ def start(scenario: Scenario) -> tuple[ThreadingHTTPServer, str]:
     handler = type("ScenarioHandler", (Handler,), {"scenario": scenario})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # A short poll: shutdown() waits for the loop to look, which at the default 0.5 s is most of a case's time.
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}"

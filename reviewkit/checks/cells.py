@@ -20,6 +20,7 @@ class DataFiles:
     headers: dict[str, list[str]] = field(default_factory=dict)
     # resource -> the file line where each row starts, header first (frictionless counts rows, not lines)
     lines: dict[str, list[int]] = field(default_factory=dict)
+    records: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)  # resource -> its rows
 
     def line(self, resource: str, row_number: int | None) -> int | None:
         """The file line of frictionless's ``row_number`` (1 the header, 2 the first row after it; a blank line
@@ -107,5 +108,6 @@ def check(resources: list[dict]) -> DataFiles:
             continue
         result.headers[resource["name"]] = header
         result.lines[resource["name"]] = [1, *(line for line, _ in rows)]
+        result.records[resource["name"]] = inputs.as_records(header, rows)
         result.problems += cell_problems(name, resource, header, rows)
     return result

@@ -1,7 +1,9 @@
 """What `make check` remembers: each check group that passed, by the content hash of the files it reads and of
 the toolkit's code (reviewkit.checks.run). Kept in _build/.reviewkit-checks.json (a reviewkit.model.memo memo: a
 group that is not confirmed or recorded in a run is dropped, so one that found a problem is never remembered);
-a missing, unreadable or foreign memo only means every group runs."""
+a missing, unreadable or foreign memo only means every group runs. A group may keep what passed of its parts
+under "<group>/<part>" (the data group: each table's validation by frictionless, reviewkit.checks.validate), so
+that after an edit it checks again only the parts whose content changed."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ class CheckMemo:
     @property
     def passed_groups(self) -> set[str]:
         """The groups the memo held as passed when it was read."""
-        return self._memo.recorded()
+        return {key for key in self._memo.recorded() if "/" not in key}
 
     def files(self, patterns: tuple[str, ...], with_toc_files: bool = False) -> list[Path]:
         # Folders count: a new, even empty, folder can be a problem (an unknown language in locales/).
@@ -53,7 +55,12 @@ class CheckMemo:
         return digest.hexdigest()
 
     def passed(self, group: str, fingerprint: str) -> bool:
-        return self._memo.get(group, fingerprint) is not None
+        """Whether ``group`` passed for this content; if so, what passed of its parts ("<group>/<part>", recorded by
+        the group's own checks) is kept with it, for the run after its next edit."""
+        if self._memo.get(group, fingerprint) is None:
+            return False
+        self._memo.keep(group + "/")
+        return True
 
     def record(self, group: str, fingerprint: str) -> None:
         self._memo.put(group, fingerprint)

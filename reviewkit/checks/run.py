@@ -30,7 +30,7 @@ def guarded(where: str, check, *args, **kwargs) -> list[Problem]:
 
 
 # Each group imports what it checks with: a build whose sources all passed before imports none of it.
-def _chapter_checks(complete_book: bool) -> list[Problem]:
+def _chapter_checks(complete_book: bool, memo: CheckMemo) -> list[Problem]:
     from reviewkit.model import bibliography, chapters, mystdoc, toc
     from reviewkit.checks import html_policy, reads, shown
 
@@ -82,12 +82,12 @@ def partial_build_configured() -> bool:
     return bool(((sphinx or {}).get("config") or {}).get("reviewkit_partial_build"))
 
 
-def _data_checks(complete_book: bool) -> list[Problem]:
+def _data_checks(complete_book: bool, memo: CheckMemo) -> list[Problem]:
     from reviewkit.checks import expectations, rules, validate
     from reviewkit.model import statuses
     from reviewkit.screening.check import surveillance_problems
 
-    problems = guarded("data/datapackage.json", validate.validate_package)
+    problems = guarded("data/datapackage.json", validate.validate_package, memo)
     structure = [p for p in problems if p.file == "data/datapackage.json"]
     if not structure:  # the toolkit's own expectations of the descriptor, which an author cannot loosen
         problems += guarded("data/datapackage.json", expectations.check)
@@ -98,32 +98,33 @@ def _data_checks(complete_book: bool) -> list[Problem]:
     return problems
 
 
-def _configuration_checks(complete_book: bool) -> list[Problem]:
+def _configuration_checks(complete_book: bool, memo: CheckMemo) -> list[Problem]:
     from reviewkit.checks import config as config_check
 
     return guarded("_config.yml", config_check.check, complete_book=complete_book)
 
 
-def _bibliography_checks(complete_book: bool) -> list[Problem]:
+def _bibliography_checks(complete_book: bool, memo: CheckMemo) -> list[Problem]:
     from reviewkit.model import bibliography
 
     return guarded("references.bib", bibliography.lint)
 
 
-def _versions_checks(complete_book: bool) -> list[Problem]:
+def _versions_checks(complete_book: bool, memo: CheckMemo) -> list[Problem]:
     from reviewkit.checks import citation as citation_check
     from reviewkit.history import versions
 
     return guarded("versions.yml", versions.lint) + guarded("CITATION.cff", citation_check.check)
 
 
-def _translation_checks(complete_book: bool) -> list[Problem]:
+def _translation_checks(complete_book: bool, memo: CheckMemo) -> list[Problem]:
     from reviewkit.checks import translations
 
     return guarded("locales", translations.check_catalogues, complete_book=complete_book)
 
 
-# name -> (the files the group reads, as glob patterns relative to the root; the group's checks).
+# name -> (the files the group reads, as glob patterns relative to the root; the group's checks, called with
+# complete_book and the check memo, in which a group may keep what passed of its own parts under "<name>/").
 # The chapters named in _toc.yml are added to the chapter group's inputs wherever they live.
 GROUPS = {
     "configuration": (("_config.yml", "Makefile", "_toc.yml"), _configuration_checks),
@@ -161,7 +162,7 @@ def run_checks(*, complete_book: bool = True, groups: dict | None = None) -> lis
         fingerprint = _fingerprint(memo, name, patterns, complete_book)
         if memo.passed(name, fingerprint):
             continue
-        found = run(complete_book)
+        found = run(complete_book, memo)
         if not found:  # a group not recorded in this run is dropped from the memo
             memo.record(name, fingerprint)
         problems += found

@@ -6,8 +6,9 @@ import json
 
 import frictionless
 
-from reviewkit.model import bibliography, inputs, paths, schema
-from reviewkit.checks import cells
+from reviewkit.model import bibliography, inputs, keys, paths, schema
+from reviewkit.checks import cells, foreign_keys
+from reviewkit.checks.memo import CheckMemo
 from reviewkit.model.problems import Problem
 
 # What to do about each kind of frictionless error, in an author's words.
@@ -35,25 +36,33 @@ FIXES = {
 DEFAULT_FIX = "compare the row with the schema in data/datapackage.json"
 
 
-def _descriptor_with_references(skip: set[str]) -> dict:
-    """The descriptor as frictionless validates it: references.bib's keys as a resource, and without the
-    resources whose files cannot be read (they are reported already; reading them would only crash)."""
-    descriptor = json.loads(json.dumps(schema.descriptor()))
+def _bibliography_keys() -> list[str] | None:
+    """references.bib's keys ([] without the file); None if it cannot be read (its own check reports it)."""
     try:
-        keys = bibliography.keys() if paths.bibliography_path().is_file() else []
-        unchecked = skip
-    except inputs.Unreadable:  # reported by the bibliography's check; its keys cannot be compared
-        keys, unchecked = [], skip | {schema.REFERENCES_RESOURCE}
+        return bibliography.keys() if paths.bibliography_path().is_file() else []
+    except inputs.Unreadable:
+        return None
+
+
+def _descriptor_with_references(skip: set[str], bib_keys: list[str] | None) -> dict:
+    """The descriptor as frictionless validates it: references.bib's keys as a resource, and without the
+    resources whose files cannot be read (they are reported already; reading them would only crash). Foreign
+    keys between text columns are checked by checks.foreign_keys, so frictionless is not given them."""
+    descriptor = json.loads(json.dumps(schema.descriptor()))
+    unchecked = skip if bib_keys is not None else skip | {schema.REFERENCES_RESOURCE}
     descriptor["resources"] = [r for r in descriptor["resources"] if r.get("name") not in skip | {schema.REFERENCES_RESOURCE}]
+    tables = {r["name"]: r for r in descriptor["resources"]}
     for resource in descriptor["resources"]:
         # Match columns to fields by name ("equal": same set, any order), so problems name the column.
         resource["schema"]["fieldsMatch"] = "equal"
-        resource["schema"]["foreignKeys"] = [fk for fk in resource["schema"].get("foreignKeys", [])
-                                             if fk["reference"]["resource"] not in unchecked]
+        resource["schema"]["foreignKeys"] = [
+            fk for fk in resource["schema"].get("foreignKeys", []) if fk["reference"]["resource"] not in unchecked
+            and not any(foreign_keys.text_only(resource, parsed, tables, schema.REFERENCES_RESOURCE)
+                        for parsed in keys.foreign_keys({"schema": {"foreignKeys": [fk]}}))]
     descriptor["resources"].append({
         "name": schema.REFERENCES_RESOURCE,
         "profile": "tabular-data-resource",
-        "data": [["key"]] + [[key] for key in keys],
+        "data": [["key"]] + [[key] for key in bib_keys or []],
         "schema": {"fields": [{"name": "key", "type": "string"}], "primaryKey": ["key"]},
     })
     return descriptor
@@ -68,28 +77,26 @@ def _header_problems(resource: dict, header: list[str]) -> list[Problem]:
             for column in header if column not in known]
 
 
-def _foreign_key_fix(resource_name: str, field: str | None) -> str | None:
-    """Name the table (and file) whose ids the column must use, from the schema's foreign keys."""
-    try:
-        foreign_keys = schema.resource(resource_name)["schema"].get("foreignKeys", [])
-    except KeyError:
-        return None
-    for foreign_key in foreign_keys:
-        fields = foreign_key["fields"] if isinstance(foreign_key["fields"], str) else ",".join(foreign_key["fields"])
-        if fields != field:
-            continue
-        target = foreign_key["reference"]["resource"]
-        key = foreign_key["reference"]["fields"]
-        if target == schema.REFERENCES_RESOURCE:
-            return "use a key of references.bib (`make check` lists unknown ones) or add the entry there"
-        return (f"use a {key} that exists in data/{schema.resource(target)['path']}, "
-                f"or add that row there first")
-    return None
+def _validation_key(resource: dict) -> str:
+    return f"data/{resource.get('path') or resource['name']}"  # references.bib's keys: data/references
 
 
-def validate_package() -> list[Problem]:
-    """Every problem in data/: the descriptor, unreadable or undescribed files, cell hygiene, then everything
-    frictionless finds in the readable tables."""
+def _fingerprint(memo: CheckMemo, resource: dict, bib_keys: list[str] | None) -> str:
+    """What frictionless's verdict on one table depends on: the descriptor, the table's file, and the files (or
+    bibliography keys) of the foreign keys it is given (checks.foreign_keys checks the others)."""
+    if resource["name"] == schema.REFERENCES_RESOURCE:  # its keys, as a table with a primary key
+        return memo.fingerprint((), settings=json.dumps(bib_keys))
+    targets = [fk["reference"]["resource"] or resource["name"] for fk in resource["schema"].get("foreignKeys", [])]
+    files = ("data/datapackage.json", _validation_key(resource),
+             *(f"data/{schema.resource(t)['path']}" for t in targets if t != schema.REFERENCES_RESOURCE))
+    settings = json.dumps(bib_keys) if schema.REFERENCES_RESOURCE in targets else ""
+    return memo.fingerprint(files, settings=settings)
+
+
+def validate_package(memo: CheckMemo | None = None) -> list[Problem]:
+    """Every problem in data/: the descriptor, unreadable or undescribed files, cell hygiene, foreign keys, then
+    everything frictionless finds in the readable tables. With the check ``memo``, frictionless reads only the
+    tables whose verdict the memo does not hold for their content: after a CSV edit, that table alone."""
     try:
         package = schema.descriptor()
     except inputs.Unreadable as error:
@@ -97,13 +104,29 @@ def validate_package() -> list[Problem]:
     problems = schema.structure_problems(package)
     if problems:
         return problems
-    files = cells.check(schema.resources())
+    tables = {r["name"]: r for r in schema.resources()}
+    files = cells.check(list(tables.values()))
     problems = list(files.problems)
-    for resource in schema.resources():
+    for resource in tables.values():
         if resource["name"] in files.headers:
             problems += _header_problems(resource, files.headers[resource["name"]])
+    bib_keys = _bibliography_keys()
+    problems += foreign_keys.problems(tables, files.records, files.headers, bib_keys,
+                                      references=schema.REFERENCES_RESOURCE)
+    descriptor = _descriptor_with_references(files.unreadable, bib_keys)
+    pending = {}
+    for resource in descriptor["resources"]:
+        fingerprint = _fingerprint(memo, resource, bib_keys) if memo is not None else ""
+        if memo is None or not memo.passed(_validation_key(resource), fingerprint):
+            pending[resource["name"]] = fingerprint
+    if not pending:
+        return problems
+    needed = set(pending) | {schema.REFERENCES_RESOURCE} | {
+        fk["reference"]["resource"] for r in descriptor["resources"] if r["name"] in pending
+        for fk in r["schema"].get("foreignKeys", [])}
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] in needed]
     try:
-        package = frictionless.Package(_descriptor_with_references(files.unreadable), basepath=str(paths.data_dir()))
+        package = frictionless.Package(descriptor, basepath=str(paths.data_dir()))
     except frictionless.FrictionlessException as error:
         reasons = [reason.message for reason in getattr(error, "reasons", [])] or [str(error)]
         return problems + [Problem("data/datapackage.json", None, None, reason,
@@ -114,6 +137,8 @@ def validate_package() -> list[Problem]:
         problems.append(Problem("data/datapackage.json", None, None, error.message,
                                 "fix the descriptor so it is a valid Data Package"))
     for task in report.tasks:
+        if memo is not None and task.name in pending and not task.errors and not report.errors:
+            memo.record(_validation_key(tables.get(task.name) or {"name": task.name}), pending[task.name])
         file = f"data/{task.place}" if not str(task.place).startswith("data/") else str(task.place)
         for error in task.errors:
             row = files.line(task.name, getattr(error, "row_number", None))
@@ -129,8 +154,8 @@ def validate_package() -> list[Problem]:
             elif error.type == "missing-label":
                 message = f"required column '{field}' is missing from the header"
             fix = FIXES.get(error.type, DEFAULT_FIX)
-            if error.type == "foreign-key":
-                fix = _foreign_key_fix(task.name, field) or fix
+            if error.type == "foreign-key" and task.name in tables:
+                fix = foreign_keys.fix(tables[task.name], field, tables, schema.REFERENCES_RESOURCE) or fix
             problems.append(Problem(file, row if row is not None else (1 if "label" in error.type else None),
                                     field, message, fix))
     return problems

@@ -30,6 +30,8 @@ def _describe(char: str) -> str:
 
 def hidden_characters(text: str) -> list[tuple[int, str]]:
     """(position, description) of every control, format or separator character in ``text``."""
+    if text.isascii() and text.replace("\n", "").isprintable():
+        return []  # most cells: ASCII has no format or separator characters, and isprintable() finds its controls
     found = []
     for position, char in enumerate(text):
         category = unicodedata.category(char)

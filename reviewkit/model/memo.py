@@ -40,6 +40,11 @@ class PageMemo:
     def put(self, key: str, data: bytes | str, value=True) -> None:
         self._kept[key] = {"sha256": digest(data), "value": value}
 
+    def keep(self, prefix: str) -> None:
+        """Keep, as confirmed in this run, every recorded key that starts with ``prefix``."""
+        self._kept.update({key: entry for key, entry in self._saved.items()
+                           if key.startswith(prefix) and key not in self._kept})
+
     def recorded(self) -> set[str]:
         """The keys the memo held when it was read."""
         return set(self._saved)

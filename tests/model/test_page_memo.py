@@ -85,3 +85,13 @@ def test_the_link_check_finds_an_anchor_gone_from_a_page_it_checked_before(pages
 
 def test_digest_is_of_the_exact_bytes():
     assert page_memo.digest("a") == page_memo.digest(b"a") != page_memo.digest("a ")
+
+def test_keep_confirms_the_recorded_keys_under_a_prefix_and_no_others(tmp_path):
+    memo = PageMemo(tmp_path / "memo.json", salt="s")
+    for key in ("data", "data/a.csv", "data/b.csv", "chapters"):
+        memo.put(key, key)
+    memo.save()
+    again = PageMemo(tmp_path / "memo.json", salt="s")
+    again.keep("data/")
+    again.save()
+    assert PageMemo(tmp_path / "memo.json", salt="s").recorded() == {"data/a.csv", "data/b.csv"}

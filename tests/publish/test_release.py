@@ -19,10 +19,10 @@ SUMMARY = "Corrects one figure of the glossary."
 
 
 @pytest.fixture
-def repo(book):
+def repo(repo):
     """A copy of the book (a git repository) as it was before its first release."""
-    unrelease(book)
-    return book
+    unrelease(repo)
+    return repo
 
 
 def tags(root):
@@ -106,9 +106,7 @@ def test_a_dirty_tree_or_failing_check_is_refused(repo):
 
 
 def test_outside_a_git_checkout_release_is_refused(book):
-    import shutil
-
-    shutil.rmtree(book / ".git")
+    assert not (book / ".git").exists()
     message = str(pytest.raises(ReleaseRefused, release, "2026.11", "new-evidence", SUMMARY).value)
     assert "not a git checkout" in message
 

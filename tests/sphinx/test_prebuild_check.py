@@ -27,7 +27,7 @@ def runs(monkeypatch):
     calls: list[tuple[str, bool]] = []
 
     def counted(name):
-        return lambda complete_book: calls.append((name, complete_book)) or []
+        return lambda complete_book, memo: calls.append((name, complete_book)) or []
 
     monkeypatch.setattr(check, "GROUPS", {name: (patterns, counted(name))
                                           for name, (patterns, _) in check.GROUPS.items()})

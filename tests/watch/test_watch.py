@@ -178,7 +178,8 @@ def test_a_failing_source_stops_the_run_and_changes_no_file(watch, monkeypatch, 
         assert len(watch.scenario.calls(source)) == http.RETRIES + 1, "retried before giving up"
 
 
-def test_a_silent_source_times_out(watch):
+def test_a_silent_source_times_out(watch, monkeypatch):
+    monkeypatch.setattr(http, "READ_TIMEOUT", 0.25)  # the source never answers: any bound is exceeded
     before = snapshot(watch.root)
     watch.scenario.fail("europepmc", "silent")
     code, _, err = watch()

@@ -68,14 +68,17 @@ def build_report(site) -> dict:
 TEMPLATE_DIR = "REVIEWKIT_TEST_TEMPLATE_DIR"
 
 
+_OWN_TEMPLATE_DIR = pytest.StashKey[str]()
+
+
 def pytest_configure(config):
     if TEMPLATE_DIR not in os.environ:  # the main process (or a run without workers)
         os.environ[TEMPLATE_DIR] = tempfile.mkdtemp(prefix="reviewkit-book-")
-        config._reviewkit_template_dir = os.environ[TEMPLATE_DIR]
+        config.stash[_OWN_TEMPLATE_DIR] = os.environ[TEMPLATE_DIR]
 
 
 def pytest_unconfigure(config):
-    folder = getattr(config, "_reviewkit_template_dir", None)
+    folder = config.stash.get(_OWN_TEMPLATE_DIR, None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
         os.environ.pop(TEMPLATE_DIR, None)

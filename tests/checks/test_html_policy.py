@@ -130,6 +130,16 @@ def test_page_content_is_policed_and_made_inert(body, says):
     assert "javascript:" not in policed and "https://evil.example" not in policed
 
 
+def test_a_repeated_attribute_is_judged_by_every_value_and_made_inert_as_a_browser_reads_it():
+    """A browser takes the first of a repeated attribute (BeautifulSoup's tree would keep the last)."""
+    policed, found = page_policy.police_body('<p><a href="javascript:alert(1)" href="https://doi.org/x">x</a></p>')
+    assert any("javascript:" in problem for problem in found) and "javascript:" not in policed
+    # A bad value no browser reads is still a problem (the build fails on it), in the body and in the page.
+    body = '<p><a href="https://doi.org/x" href="javascript:alert(1)">x</a></p>'
+    assert any("javascript:" in problem for problem in page_policy.police_body(body)[1])
+    assert any("javascript:" in problem for problem in page_policy.page_problems(f"<html><body>{body}</body></html>"))
+
+
 def test_a_clean_body_is_returned_byte_for_byte():
     body = ('<div class="reviewkit-chart"><script type="application/json" class="reviewkit-chart-spec">{"a": 1}'
             '</script></div><p><a href="https://doi.org/10.1/x">doi</a> <img src="../_static/x.svg" alt=""></p>')

@@ -78,17 +78,22 @@ def _inert(tag) -> None:
 
 def police_body(body: str) -> tuple[str, list[str]]:
     """(the body with every offending element made inert, what was wrong); the body is returned unchanged
-    (byte for byte) when nothing is wrong."""
+    (byte for byte) when nothing is wrong. Judged in one pass of the tokenizer, as whole pages are (scan); a tree
+    is built only for a body that has something to make inert."""
     if not body or ("<" not in body):
         return body, []
-    soup = BeautifulSoup(body, "html.parser")
-    problems = []
+    problems = _scan(body, body=True).problems
+    if not problems:
+        return body, []
+    # A repeated attribute: the browser takes the first, so the tree keeps the first (BeautifulSoup keeps the last);
+    # a bad later value, which no browser reads, is still reported above.
+    soup = BeautifulSoup(body, "html.parser", on_duplicate_attribute="ignore")
+    inert = False
     for tag in soup.find_all(True):
-        found = element_problems(tag, body=True)
-        if found:
-            problems += found
+        if element_problems(tag, body=True):
             _inert(tag)
-    return (str(soup), problems) if problems else (body, [])
+            inert = True
+    return (str(soup) if inert else body), problems
 
 
 class Element:
@@ -111,15 +116,22 @@ class _PageScan(HTMLParser):
     "html.parser" builds its tree from; a page needs no tree to be judged): what is wrong with it, and the text of
     each inline script."""
 
-    def __init__(self) -> None:
+    def __init__(self, body: bool = False) -> None:
         super().__init__(convert_charrefs=True)
+        self.body = body  # page content: its stricter rules (element_problems), and nothing else
         self.problems: list[str] = []
         self.scripts: list[tuple[Element, list[str]]] = []
         self._script: list[str] | None = None
 
     def handle_starttag(self, tag, attrs) -> None:
         element = Element(tag, attrs)
-        self.problems += element_problems(element, body=False)
+        self.problems += element_problems(element, body=self.body)
+        # A repeated attribute's later values are judged too: no value the page holds goes unread.
+        for key, value in attrs:
+            if element.attrs[key] != (value or ""):
+                self.problems += element_problems(Element(tag, [(key, value)]), body=self.body)
+        if self.body:
+            return
         src = element.get("src")
         if tag in {"script", "img", "iframe"} and src and not urls.is_local(src):
             self.problems.append(f"<{tag} src> loads {src[:60]!r} from another host")
@@ -143,11 +155,16 @@ class _PageScan(HTMLParser):
             self._script.append(data)
 
 
-def scan(html: str) -> tuple[list[str], list[tuple[Element, str]]]:
-    """(what is wrong anywhere in a finished page, the theme's own markup included; each script with its text)."""
-    scanner = _PageScan()
+def _scan(html: str, body: bool = False) -> _PageScan:
+    scanner = _PageScan(body)
     scanner.feed(html)
     scanner.close()
+    return scanner
+
+
+def scan(html: str) -> tuple[list[str], list[tuple[Element, str]]]:
+    """(what is wrong anywhere in a finished page, the theme's own markup included; each script with its text)."""
+    scanner = _scan(html)
     return scanner.problems, [(element, "".join(text)) for element, text in scanner.scripts]
 
 

@@ -95,8 +95,21 @@ def _depart_download(self, node: download_link) -> None:
     self.body.append("</a>")
 
 
-def _entry(content, classes: Iterable[str] = ()) -> nodes.entry:
-    entry = nodes.entry(classes=list(classes))
+class column_header(nodes.entry):
+    """A header cell (HTML: ``<th scope="col">``, so a screen reader reads it with each cell of its column)."""
+
+
+def _visit_column_header(self, node: column_header) -> None:
+    self.visit_entry(node)  # docutils writes <th class="head"> and keeps its column count
+    self.body[-1] = self.body[-1].replace("<th ", '<th scope="col" ', 1)
+
+
+def _depart_column_header(self, node: column_header) -> None:
+    self.depart_entry(node)
+
+
+def _entry(content, classes: Iterable[str] = (), kind: type[nodes.entry] = nodes.entry) -> nodes.entry:
+    entry = kind(classes=list(classes))
     if isinstance(content, str):
         entry += nodes.paragraph(text=content)
     elif isinstance(content, nodes.Node):
@@ -117,7 +130,7 @@ def build(header: list, rows: list[list], *, classes: Iterable[str] = (), row_id
     table += group
     for index in range(len(header)):
         group += nodes.colspec(colwidth=widths[index]) if widths else nodes.colspec()
-    group += nodes.thead("", nodes.row("", *(_entry(title, cell_classes.get(i, ()))
+    group += nodes.thead("", nodes.row("", *(_entry(title, cell_classes.get(i, ()), column_header)
                                              for i, title in enumerate(header))))
     body = nodes.tbody()
     group += body
@@ -258,4 +271,5 @@ def setup(app) -> dict:
     app.add_node(table_caption, html=(_visit_caption, _depart_caption))
     app.add_node(table_region, html=(_visit_region, _depart_region))
     app.add_node(download_link, html=(_visit_download, _depart_download))
+    app.add_node(column_header, html=(_visit_column_header, _depart_column_header))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -92,6 +92,13 @@ def test_tables_with_many_columns_are_wide_unless_told_otherwise(page):
     assert scroll["tabindex"] == "0" and scroll["role"] == "region" and scroll["aria-label"] == "many"
 
 
+def test_each_header_cell_heads_its_column_for_a_screen_reader(page):
+    for caption, figure in page[0].items():
+        headers = figure.select("thead th")
+        assert headers and all(th.get("scope") == "col" for th in headers), caption
+        assert not figure.select("tbody th"), caption
+
+
 def test_each_table_links_its_csv_its_schema_and_its_column_definitions(page):
     figure = page[0]["cited"]
     source = figure.select_one("p.reviewkit-table-source")

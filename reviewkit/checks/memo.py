@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from reviewkit.model.code_imports import package_hash
-from reviewkit.model.memo import PageMemo
+from reviewkit.model.memo import ContentMemo
 
 MEMO_NAME = ".reviewkit-checks.json"
 
@@ -19,7 +19,7 @@ MEMO_NAME = ".reviewkit-checks.json"
 class CheckMemo:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._memo = PageMemo(root / "_build" / MEMO_NAME, salt=package_hash())
+        self._memo = ContentMemo(root / "_build" / MEMO_NAME, salt=package_hash())
         self._file_digests: dict[Path, bytes] = {}  # several groups read the same files: each is read once a run
 
     @property

@@ -18,15 +18,15 @@ def digest(data: bytes | str) -> str:
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
 
-class PageMemo:
+class ContentMemo:
     def __init__(self, path: Path, salt: str = "") -> None:
         self.path, self.salt = path, salt
         try:
             saved = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             saved = {}
-        valid = isinstance(saved, dict) and saved.get("salt") == salt and isinstance(saved.get("pages"), dict)
-        self._saved: dict[str, dict] = saved["pages"] if valid else {}
+        valid = isinstance(saved, dict) and saved.get("salt") == salt and isinstance(saved.get("entries"), dict)
+        self._saved: dict[str, dict] = saved["entries"] if valid else {}
         self._kept: dict[str, dict] = {}
 
     def get(self, key: str, data: bytes | str):
@@ -50,11 +50,11 @@ class PageMemo:
         return set(self._saved)
 
     def save(self) -> None:
-        """Keep only the pages handled or confirmed in this run; written atomically."""
+        """Keep only the entries recorded or confirmed in this run; written atomically."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             partial = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
-            partial.write_text(json.dumps({"salt": self.salt, "pages": self._kept}, sort_keys=True), encoding="utf-8")
+            partial.write_text(json.dumps({"salt": self.salt, "entries": self._kept}, sort_keys=True), encoding="utf-8")
             partial.replace(self.path)
         except OSError:
             pass

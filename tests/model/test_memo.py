@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from reviewkit.sphinx.security import csp
-from reviewkit.model import memo as page_memo
+from reviewkit.model import memo as content_memo
 from reviewkit.sphinx import site_links
-from reviewkit.model.memo import PageMemo
+from reviewkit.model.memo import ContentMemo
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
 <script>var DOCUMENTATION_OPTIONS = {};</script></head>
@@ -32,31 +32,31 @@ def pages(tmp_path) -> Path:
 
 
 def test_a_memo_returns_what_was_recorded_for_the_same_bytes_only(tmp_path):
-    memo = PageMemo(tmp_path / "memo.json", salt="s")
+    memo = ContentMemo(tmp_path / "memo.json", salt="s")
     memo.put("a.html", "<p>one</p>", ["value"])
     memo.save()
-    again = PageMemo(tmp_path / "memo.json", salt="s")
+    again = ContentMemo(tmp_path / "memo.json", salt="s")
     assert again.get("a.html", "<p>one</p>") == ["value"]
     assert again.get("a.html", "<p>two</p>") is None, "other bytes: handled again"
     assert again.get("b.html", "<p>one</p>") is None
-    assert PageMemo(tmp_path / "memo.json", salt="other settings").get("a.html", "<p>one</p>") is None
+    assert ContentMemo(tmp_path / "memo.json", salt="other settings").get("a.html", "<p>one</p>") is None
 
 
 def test_a_memo_keeps_only_the_pages_seen_in_its_last_run(tmp_path):
-    memo = PageMemo(tmp_path / "memo.json")
+    memo = ContentMemo(tmp_path / "memo.json")
     memo.put("gone.html", "x")
     memo.put("kept.html", "y")
     memo.save()
-    second = PageMemo(tmp_path / "memo.json")
+    second = ContentMemo(tmp_path / "memo.json")
     assert second.get("kept.html", "y")
     second.save()
-    assert PageMemo(tmp_path / "memo.json").get("gone.html", "x") is None
+    assert ContentMemo(tmp_path / "memo.json").get("gone.html", "x") is None
 
 
 @pytest.mark.parametrize("content", ["{not json", "[]", '{"salt": "", "pages": 3}', ""])
 def test_an_unreadable_memo_means_handling_everything(tmp_path, content):
     (tmp_path / "memo.json").write_text(content, encoding="utf-8")
-    assert PageMemo(tmp_path / "memo.json").get("a.html", "x") is None
+    assert ContentMemo(tmp_path / "memo.json").get("a.html", "x") is None
 
 
 def test_a_page_rewritten_or_tampered_with_is_secured_and_policed_again(pages):
@@ -84,14 +84,14 @@ def test_the_link_check_finds_an_anchor_gone_from_a_page_it_checked_before(pages
 
 
 def test_digest_is_of_the_exact_bytes():
-    assert page_memo.digest("a") == page_memo.digest(b"a") != page_memo.digest("a ")
+    assert content_memo.digest("a") == content_memo.digest(b"a") != content_memo.digest("a ")
 
 def test_keep_confirms_the_recorded_keys_under_a_prefix_and_no_others(tmp_path):
-    memo = PageMemo(tmp_path / "memo.json", salt="s")
+    memo = ContentMemo(tmp_path / "memo.json", salt="s")
     for key in ("data", "data/a.csv", "data/b.csv", "chapters"):
         memo.put(key, key)
     memo.save()
-    again = PageMemo(tmp_path / "memo.json", salt="s")
+    again = ContentMemo(tmp_path / "memo.json", salt="s")
     again.keep("data/")
     again.save()
-    assert PageMemo(tmp_path / "memo.json", salt="s").recorded() == {"data/a.csv", "data/b.csv"}
+    assert ContentMemo(tmp_path / "memo.json", salt="s").recorded() == {"data/a.csv", "data/b.csv"}

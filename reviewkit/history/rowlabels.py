@@ -11,6 +11,7 @@ import re
 
 from reviewkit.history.git import Snapshot, Table
 from reviewkit.model import keys
+from reviewkit.model.bibliography import plain
 from reviewkit.model.figures import format_value
 from reviewkit.i18n.generated import _, N_, translated
 
@@ -155,11 +156,6 @@ def format_cell(table: Table, column: str, text: str) -> str:
     except ValueError:
         pass
     return text
-
-
-def plain(text: str) -> str:
-    """BibTeX text as readers see it: braces only protect capitals from BibTeX styles."""
-    return " ".join(text.replace("{", "").replace("}", "").split())
 
 
 def _authors(fields: dict) -> list[str]:

@@ -11,7 +11,7 @@ does not. Generic over the data package: any table with a ``provenance`` column 
 from __future__ import annotations
 
 from reviewkit.history import rowlabels as words
-from reviewkit.model.bibliography import REVIEW_NUMBER, review_doi
+from reviewkit.model.bibliography import REVIEW_NUMBER, plain, review_doi
 from reviewkit.history.changes import Change, RefLink, RowLink
 from reviewkit.model.figures import result_text
 from reviewkit.model.provenance import PROVENANCE, REVIEW, SOURCE_KINDS
@@ -27,7 +27,7 @@ def title(snapshot: Snapshot) -> str:
     if not fields:
         return "the review as published"
     issue = f";{fields['volume']}({fields['number']})" if fields.get("volume") and fields.get("number") else ""
-    return f"the review as published ({words.plain(fields.get('journal', ''))} {fields.get('year', '')}{issue})"
+    return f"the review as published ({plain(fields.get('journal', ''))} {fields.get('year', '')}{issue})"
 
 
 def _figure(table: Table, row: dict[str, str]) -> str:
@@ -86,7 +86,7 @@ def _source_check_changes(snapshot: Snapshot) -> list[Change]:
             continue
         link = RowLink(SOURCE_CHECKS, key)
         changes.append(Change("source-checks", [
-            f"Source check ({status.lower()}): ", (words.plain(row.get("claim", "")), link),
+            f"Source check ({status.lower()}): ", (plain(row.get("claim", "")), link),
             f": the review {row.get('review_value') or words.EMPTY} → the primary source "
             f"{row.get('primary_source_value') or words.EMPTY}" + _source(snapshot, row)], group=link))
     return changes

@@ -31,6 +31,11 @@ REVIEW_NUMBER = "reviewref"  # the field with an entry's number in the review's 
 THE_REVIEW, REVIEW_REFERENCES, ADDED_SOURCES = 1, 2, 3
 
 
+def plain(text: str) -> str:
+    """BibTeX text as readers see it: braces only protect capitals from BibTeX styles; whitespace runs as one space."""
+    return " ".join(str(text).replace("{", "").replace("}", "").split())
+
+
 def bibliography_of(fields) -> int:
     """Which of the page's bibliographies lists an entry (``fields``: its BibTeX fields by lower-case name)."""
     doi = str(fields.get("doi", "")).strip().lower()

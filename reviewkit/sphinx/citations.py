@@ -27,7 +27,7 @@ def from_text(text: str) -> dict[str, str]:
     """Key -> the id of its entry on the references page, for every entry of a bibliography text."""
     found = {}
     for entry in bibliography.parse_text(text).entries:
-        fields = {name.lower(): " ".join(str(field.value).replace("{", "").replace("}", "").split())
+        fields = {name.lower(): bibliography.plain(field.value)
                   for name, field in entry.fields_dict.items() if isinstance(field.value, str)}
         found[entry.key] = anchor(entry.key, bibliography.bibliography_of(fields))
     return found

@@ -27,7 +27,7 @@ def references_csv() -> str:
     for entry in bibliography.parse().entries:
         fields = entry.fields_dict
         writer.writerow([entry.key, entry.entry_type] + [
-            " ".join(str(fields[name].value).replace("{", "").replace("}", "").split()) if name in fields else ""
+            bibliography.plain(fields[name].value) if name in fields else ""
             for name in REFERENCE_FIELDS[2:]])
     return out.getvalue()
 

@@ -57,7 +57,7 @@ def kind_of(key: str, entry_type: str, fields) -> str:
     recorded = kinds().get(key)
     if recorded:
         return "; ".join(recorded)
-    howpublished = " ".join(str(fields.get("howpublished", "")).replace("{", "").replace("}", "").split())
+    howpublished = bibliography.plain(fields.get("howpublished", ""))
     return ENTRY_TYPE_KINDS.get(entry_type.lower()) or howpublished or entry_type.capitalize()
 
 

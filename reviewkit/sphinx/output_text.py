@@ -1,7 +1,8 @@
 """The text inside kernel outputs (table headers and cells, captions, badges, chart titles and legends) in a
 translated edition: in kernel HTML (charts, boxes) and in the tables kernels print (reviewkit.sphinx.data_table,
-whose nodes Sphinx's own extraction skips: their text is the data's, and translated here by the same rule). Chapters execute once, in English; their outputs are the same for every edition, and the
-text in them is translated when a translated edition reads them, from the catalogues:
+whose nodes Sphinx's own extraction skips: their text is the data's, and translated here by the same rule).
+Chapters execute once, in English; their outputs are the same for every edition, and the text in them is
+translated when a translated edition reads them, from the catalogues:
 
 - `make translations` (Sphinx's gettext builder) adds each output text of a chapter to the chapter's catalogue,
   beside its paragraphs, unless the toolkit's own catalogue (reviewkit.i18n.generated) already has it;
@@ -112,6 +113,17 @@ def _spec_strings(spec, replace=None) -> list[str]:
     return found
 
 
+def _swap(text: str, translate) -> str:
+    """``text`` with its message translated, if ``translate`` knows it (the whitespace around it kept)."""
+    message = _message(text)
+    if not message:
+        return text
+    translated = translate(message)
+    if translated == message:
+        return text
+    return text[: len(text) - len(text.lstrip())] + translated + text[len(text.rstrip()):]
+
+
 def output_messages(markup: str) -> list[str]:
     """The messages of one kernel output: its text nodes and its charts' reader-visible strings."""
     soup = BeautifulSoup(markup, "html.parser")
@@ -136,14 +148,7 @@ def translate_output(markup: str, translate) -> str:
     changed = False
 
     def swap(text: str) -> str:
-        message = _message(text)
-        if not message:
-            return text
-        translated = translate(message)
-        if translated == message:
-            return text
-        leading, trailing = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
-        return leading + translated + trailing
+        return _swap(text, translate)
 
     for text in soup.find_all(string=True):
         if isinstance(text, NavigableString) and text.parent.name not in _SKIPPED_TAGS:
@@ -175,19 +180,12 @@ def table_messages(table: nodes.Element) -> list[str]:
 
 def translate_table(table: nodes.Element, translate) -> None:
     """``table`` with every text node (and its region's name) whose whole text ``translate`` knows replaced."""
-    def swap(text: str) -> str:
-        message = _message(text)
-        translated = translate(message) if message else message
-        if not message or translated == message:
-            return text
-        return text[: len(text) - len(text.lstrip())] + translated + text[len(text.rstrip()):]
-
     for text in list(table.findall(nodes.Text)):
-        new = swap(str(text))
+        new = _swap(str(text), translate)
         if new != str(text):
             text.parent.replace(text, nodes.Text(new))
     for region in table.findall(data_table.table_region):
-        region["label"] = swap(region["label"])
+        region["label"] = _swap(region["label"], translate)
 
 
 class TranslateOutputs(SphinxTransform):

@@ -23,6 +23,7 @@ from reviewkit.history import git as history, rowlabels, timeline
 from reviewkit.history.changes import CATEGORIES, RefLink, RowLink, TableLink
 from reviewkit.history.git import Snapshot
 from reviewkit.model.anchors import row_anchor
+from reviewkit.sphinx.data_table import dictionary_id
 from reviewkit.i18n.generated import _, translated
 
 ROW_ID = re.compile(r'\bid="(row-[^"]+)"')
@@ -137,7 +138,7 @@ class Places:
         self.dictionary = sorted(getattr(app.env, "reviewkit_dictionary_docs", set()))
 
     def table(self, name: str) -> tuple[str, str] | None:
-        return (self.dictionary[0], name.replace("_", "-")) if self.dictionary else None
+        return (self.dictionary[0], dictionary_id(name)) if self.dictionary else None
 
     def row(self, link: RowLink, depth: int = 0) -> tuple[str, str] | None:
         anchor = row_anchor(link.table, link.key)

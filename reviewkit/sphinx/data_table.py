@@ -36,13 +36,14 @@ LONG_CLASS = "reviewkit-long"
 CITE_CLASS = "reviewkit-cite"
 
 
-def dictionary_label(table: str) -> str:
-    """The label of a table's section on the Data page (its column definitions), for ``{ref}``."""
-    return "data-dictionary-" + table.replace("_", "-")
-
-
 def dictionary_id(table: str) -> str:
+    """The id of a table's section on the Data page (its column definitions), which links point to."""
     return table.replace("_", "-")
+
+
+def dictionary_label(table: str) -> str:
+    """The label of a table's section on the Data page, for ``{ref}``."""
+    return "data-dictionary-" + dictionary_id(table)
 
 
 class table_figure(nodes.figure):

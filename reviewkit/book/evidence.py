@@ -10,12 +10,15 @@ reviewkit.model.figures (What changed words rows with them too); here, the helpe
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from reviewkit.i18n.generated import _, translated
 # The vocabulary and how a result reads have their homes below every part; a chapter finds them here.
 from reviewkit.model.figures import RELATION_WORDS, result_text  # noqa: F401
 from reviewkit.model.provenance import PROVENANCE, REVIEW, SOURCE_KINDS  # noqa: F401
+
+if TYPE_CHECKING:  # the build reads the words above without importing pandas; the chapters' kernels have it
+    import pandas as pd
 
 
 def provenance_word(provenance: str, form: str = "badge") -> str:

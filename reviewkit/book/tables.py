@@ -15,6 +15,7 @@ from IPython.display import HTML, Markdown
 
 from reviewkit.model import anchors, keys, schema
 from reviewkit.book import data, evidence
+from reviewkit.book.table_markup import DIRECTIVE, NONE
 from reviewkit.book.evidence import REVIEW
 from reviewkit.book.glue import format_value
 from reviewkit.i18n.generated import _, N_, translated
@@ -24,15 +25,6 @@ MISSING = "—"
 WIDE_COLUMNS = 6
 # A column holding text longer than this keeps a readable width on a phone (class reviewkit-long).
 LONG_TEXT = 60
-
-# The markup the kernel writes and reviewkit.sphinx.data_table reads: the directive, and the roles of words that
-# sit in an element of their own (a translated edition translates a label whole, never a sentence with a date
-# in it), each with the classes its element carries.
-DIRECTIVE = "data-table"
-ROLES = {"table-label": [], "table-badge": ["reviewkit-badge"], "table-registry-none": ["reviewkit-registry-none"],
-         "table-registry-match": ["reviewkit-registry-match"],
-         "table-registry-status": ["reviewkit-registry-status"]}
-NONE = "-"  # a row without an anchor or without newer provenance, in the directive's per-row options
 
 # How a registry id is known (clinical_studies.registry_match), where it is not simply stated by the source.
 REGISTRY_MATCH_WORDS = {"matched": N_("matched, not confirmed: matched from the registry record, never read in the paper")}

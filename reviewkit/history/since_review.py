@@ -32,13 +32,11 @@ def title(snapshot: Snapshot) -> str:
 
 def _figure(table: Table, row: dict[str, str]) -> str:
     """A long-form figure as the book prints it everywhere (reviewkit.model.figures.result_text)."""
-    import pandas as pd
-
     typed = {}
     for column, text in row.items():
         kind = (table.field(column) or {}).get("type")
         typed[column] = (float(text) if text.strip() else float("nan")) if kind in ("number", "integer") else text
-    return result_text(pd.Series(typed))
+    return result_text(typed)
 
 
 def _source(snapshot: Snapshot, row: dict[str, str]) -> str:

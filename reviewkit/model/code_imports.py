@@ -19,16 +19,10 @@ PACKAGE_DIR = paths.PACKAGE_DIR
 ALWAYS = ("reviewkit.book.runtime",)
 
 
-def module_file(name: str) -> Path | None:
-    """The file of the reviewkit module ``name`` (dotted), or None if it is not one of the package's."""
-    if name != PACKAGE and not name.startswith(PACKAGE + "."):
-        return None
-    parts = name.split(".")[1:]
-    base = PACKAGE_DIR.joinpath(*parts)
-    for candidate in (base.with_suffix(".py") if parts else None, base / "__init__.py"):
-        if candidate is not None and candidate.is_file():
-            return candidate
-    return None
+def _modules() -> dict[str, Path]:
+    """Dotted name -> file, for every module of the package, listed afresh on each call (a module added between
+    two builds of one process counts)."""
+    return {_module_name(path): path for path in PACKAGE_DIR.rglob("*.py")}
 
 
 def _module_name(path: Path) -> str:
@@ -36,14 +30,14 @@ def _module_name(path: Path) -> str:
     return ".".join((PACKAGE, *(parts[:-1] if parts[-1] == "__init__" else parts)))
 
 
-def imported_names(source: str, current: str = "") -> set[str]:
-    """Dotted names of the modules ``source`` imports, relative imports resolved against module ``current``;
-    ``from package import name`` counts ``package.name`` too (it may be a module). Unparsable code: none."""
+def imported_names(source: str, current: str = "", is_package: bool = False) -> set[str]:
+    """Dotted names of the modules ``source`` imports, relative imports resolved against module ``current`` (a
+    package's __init__ if ``is_package``); ``from package import name`` counts ``package.name`` too (it may be a
+    module). Unparsable code: none."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return set()
-    is_package = current and module_file(current) is not None and module_file(current).name == "__init__.py"
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -64,18 +58,18 @@ def imported_names(source: str, current: str = "") -> set[str]:
 @cache
 def _module_imports(path: Path, stamp: tuple[int, int]) -> frozenset[str]:
     """imported_names of one package file, parsed once per version of the file (``stamp``: mtime, size)."""
-    return frozenset(imported_names(path.read_text(encoding="utf-8"), _module_name(path)))
+    return frozenset(imported_names(path.read_text(encoding="utf-8"), _module_name(path), path.name == "__init__.py"))
 
 
 def _closure(names: set[str]) -> set[Path]:
     """Every package file the modules ``names`` import, directly or not (parent packages included)."""
+    modules = _modules()
     seen: set[Path] = set()
     pending = list(names)
     while pending:
-        name = pending.pop()
-        parts = name.split(".")
+        parts = pending.pop().split(".")
         for depth in range(1, len(parts) + 1):  # importing a.b.c runs a/__init__ and a/b/__init__ too
-            path = module_file(".".join(parts[:depth]))
+            path = modules.get(".".join(parts[:depth]))
             if path is None or path in seen:
                 continue
             seen.add(path)

@@ -6,11 +6,24 @@ figure reads the same wherever it appears.
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
 
-import pandas as pd
-
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _pandas():
+    """pandas if something already imported it. A value can be one of pandas' own (NA, NaT, Timestamp) only then,
+    so the build, which reads these words outside the kernels, never has to import it."""
+    return sys.modules.get("pandas")
+
+
+def is_missing(value) -> bool:
+    """No value: None, NaN, or pandas' NA or NaT."""
+    if value is None or (isinstance(value, float) and value != value):
+        return True
+    pandas = _pandas()
+    return pandas is not None and (value is pandas.NA or value is pandas.NaT)
 
 
 def format_value(value) -> str:
@@ -19,7 +32,7 @@ def format_value(value) -> str:
     Integers print as themselves, decimals with their own digits (57.4, 92.9); values of 100,000 or
     more with a power of ten (8e10 -> "8 × 10¹⁰", 1.6e8 -> "1.6 × 10⁸").
     """
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if is_missing(value):
         raise ValueError("cannot format a missing value; the source gives none")
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -35,7 +48,7 @@ def format_value(value) -> str:
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         return f"{number:f}" if isinstance(value, float) else str(value)
-    if isinstance(value, pd.Timestamp):
+    if _pandas() is not None and isinstance(value, _pandas().Timestamp):
         return value.strftime("%Y-%m-%d")
     return str(value)
 
@@ -59,10 +72,10 @@ def unit_suffix(unit: str, value: str) -> str:
     return UNIT_SUFFIX.get(unit, " " + unit)
 
 
-def result_text(row: pd.Series) -> str:
+def result_text(row) -> str:
     """A result as readers see it: relation, value or range, unit and 95% CI, exactly as stored."""
     value = format_value(row["value"])
-    if pd.notna(row.get("value_max")):
+    if not is_missing(row.get("value_max")):
         value = f"{value}–{format_value(row['value_max'])}"
     if row["unit"] == "grade":
         value = f"grade {value}"
@@ -70,8 +83,8 @@ def result_text(row: pd.Series) -> str:
         return f"{P_VALUE_UNITS[row['unit']]} {row['relation']} {value}"
     text = f"{RELATION_WORDS.get(row['relation'], row['relation'] + ' ')}{value}{unit_suffix(row['unit'], value)}"
     low, high = row.get("ci_low"), row.get("ci_high")
-    if pd.notna(low) or pd.notna(high):
-        low_text = format_value(low) if pd.notna(low) else "not reached"
-        high_text = format_value(high) if pd.notna(high) else "not reached"
+    if not is_missing(low) or not is_missing(high):
+        low_text = "not reached" if is_missing(low) else format_value(low)
+        high_text = "not reached" if is_missing(high) else format_value(high)
         text += f" (95% CI {low_text}–{high_text})"
     return text

@@ -25,7 +25,7 @@ from docutils.parsers.rst.directives.tables import ListTable
 from sphinx import addnodes
 
 from reviewkit.model import schema
-from reviewkit.book.tables import DIRECTIVE, NONE, ROLES
+from reviewkit.book.table_markup import DIRECTIVE, NONE, ROLES
 from reviewkit.i18n.generated import _
 
 # Pages live one folder below the site root (chapters/), and the build copies data/ to the site root.

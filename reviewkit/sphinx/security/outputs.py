@@ -19,7 +19,7 @@ from myst_nb.core.render import NbElementRenderer
 
 from reviewkit.model import paths
 from reviewkit.book.chart_markup import CHART_PATTERN, static_image
-from reviewkit.book.tables import DIRECTIVE, ROLES
+from reviewkit.book.table_markup import DIRECTIVE, ROLES
 
 RENDER_PLUGIN = "reviewkit"  # its name in pyproject.toml's [project.entry-points."myst_nb.renderers"]
 BUILD_CELL = "# Added by the build"  # the cells reviewkit adds (see reviewkit.book.runtime, reviewkit.sphinx)

@@ -42,19 +42,6 @@ def _use_our_ids(app, config) -> None:
     config.bibtex_cite_id = CITE_ID
 
 
-def _find_backend_once() -> None:
-    """sphinxcontrib-bibtex asks pybtex for its plaintext backend on every citation it resolves
-    (``find_plugin("pybtex.backends", "plaintext")`` in its domain's resolve_xref), and pybtex looks it up among
-    every installed package's entry points each time it is asked (pybtex.plugin._load_entry_point). pybtex's own
-    ``register_plugin`` names the same class once, so each later lookup is a dictionary's."""
-    from pybtex.backends.plaintext import Backend
-    from pybtex.plugin import find_plugin, register_plugin
-
-    if find_plugin("pybtex.backends", "plaintext") is Backend:  # what the entry point names: nothing changes
-        register_plugin("pybtex.backends", "plaintext", Backend, force=True)
-
-
 def setup(app) -> dict:
     app.connect("config-inited", _use_our_ids)
-    _find_backend_once()
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,7 +3,8 @@ bibliographies (reviewkit.model.bibliography.bibliography_of says which lists an
 
 The id template (CITE_ID) lives here and setup() hands it to sphinxcontrib-bibtex (its ``bibtex_cite_id``), so
 the ids the page gives its entries and the ones reviewkit.sphinx.notice_marks looks for in citation links
-cannot drift apart. Citations themselves, in prose and in tables, are sphinxcontrib-bibtex's own.
+cannot drift apart. Citations themselves, in prose and in tables, are sphinxcontrib-bibtex's own; a page that
+cites depends on references.bib (_note_bibliography).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from functools import cache
 
 from docutils.nodes import make_id
+from sphinx import addnodes
 
 from reviewkit.model import bibliography, paths
 
@@ -42,6 +44,15 @@ def _use_our_ids(app, config) -> None:
     config.bibtex_cite_id = CITE_ID
 
 
+def _note_bibliography(app, doctree) -> None:
+    """A page that cites shows its entries' labels and tooltips, which sphinxcontrib-bibtex resolves from
+    references.bib as the page is written: the page is read and written again when that file changes. Its kernel
+    reads nothing of it (a table's citations are Sphinx's too), so an edited entry executes no chapter."""
+    if any(node.get("refdomain") == "cite" for node in doctree.findall(addnodes.pending_xref)):
+        app.env.note_dependency(str(paths.bibliography_path()))
+
+
 def setup(app) -> dict:
     app.connect("config-inited", _use_our_ids)
+    app.connect("doctree-read", _note_bibliography)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reviewkit.model import paths, records, schema
+from reviewkit.model import keys, paths, records, schema
 from reviewkit.model.problems import Problem
 
 VOCABULARY = "outcomes"
@@ -130,7 +130,7 @@ def result_problems(outcomes: dict[str, Outcome]) -> list[Problem]:
     """Every figure of clinical_results held to its outcome's units, range and relations."""
     file, problems = _file(RESULTS), []
     vocabulary_file = _file(VOCABULARY)
-    studies = {row["study_id"]: row for _, row in records.rows(STUDIES)}
+    studies = records.rows_by_key(STUDIES)
     results = records.rows(RESULTS)
     groups: dict[tuple, list[tuple[int, dict]]] = {}
     for line, row in results:
@@ -158,7 +158,7 @@ def result_problems(outcomes: dict[str, Outcome]) -> list[Problem]:
         if low is None or not outcome.at_most:
             continue
         if outcome.at_most == POPULATION:
-            study = studies.get(row["study_id"], {})
+            study = studies.get(keys.normalise(row["study_id"]), {})
             total, counted = ((row["population_n"], "patients in the row's population (population_n)")
                               if records.number(row.get("population_n", "")) is not None
                               else (study.get("n_patients", ""), f"patients of study {row['study_id']}"))

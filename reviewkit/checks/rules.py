@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reviewkit.model import paths, records, schema
+from reviewkit.model import keys, paths, records, schema
 from reviewkit.model.problems import Problem
 
 Row = dict[str, str]
@@ -106,7 +106,7 @@ def _result_problems() -> list[Problem]:
     names = {r["name"] for r in schema.resources()}
     if not {"clinical_results", "clinical_studies"} <= names:
         return []
-    studies = {row["study_id"]: row for _, row in records.rows("clinical_studies")}
+    studies = records.rows_by_key("clinical_studies")
     problems, seen = [], {}
     file = _file("clinical_results")
     for line, row in records.rows("clinical_results"):
@@ -118,7 +118,7 @@ def _result_problems() -> list[Problem]:
                                     "delete one of the two rows, or say in arm/population/time_point what differs"))
         else:
             seen[identity] = (line, row["result_id"])
-        study = studies.get(row["study_id"])
+        study = studies.get(keys.normalise(row["study_id"]))
         if study is None:
             continue  # the foreign key reports it
         # A count of patients within the population: reviewkit.checks.outcomes (the vocabulary's at_most).

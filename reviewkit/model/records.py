@@ -50,6 +50,16 @@ def by_id(path: Path, field: str, required: tuple[str, ...] = ()) -> dict[str, t
     return {key[0]: entry for key, entry in found.items()}
 
 
+def rows_by_key(name: str) -> dict[str, Row]:
+    """Rows of table ``name`` by its primary key (one field; keys.normalise), {} without its file. Look a row up
+    by ``keys.normalise(value)``, as the foreign-key check does, so a reference it passes is found here too."""
+    resource = next((r for r in schema.resources() if r["name"] == name), None)
+    field = keys.primary_key(resource) if resource else None
+    if field is None:
+        return {}
+    return {key: row for key, (_, row) in by_id(schema.resource_path(name), field).items()}
+
+
 def source_check_rows() -> dict[str, tuple[int, Row]]:
     """check_id -> (line in data/source_checks.csv, row), read as text: the build's directives and `make check`
     need no kernel or validation. Raises inputs.Unreadable, with the line, for a broken file."""

@@ -18,3 +18,12 @@ def test_column_cells_reads_every_table_with_the_column(book):
     references = set(records.column_cells("reference"))
     for name in ("clinical_studies", "preclinical_studies"):
         assert {row["reference"] for _, row in records.rows(name) if row["reference"]} <= references
+
+
+def test_rows_by_key_find_what_the_foreign_key_check_lets_pass(book):
+    from reviewkit.model import keys
+
+    studies = records.rows_by_key("clinical_studies")
+    for _, row in records.rows("clinical_studies"):
+        assert studies[keys.normalise(row["study_id"])]["study_id"] == row["study_id"]
+    assert records.rows_by_key("no_such_table") == {}

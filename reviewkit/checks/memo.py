@@ -1,5 +1,5 @@
 """What `make check` remembers: each check group that passed, by the content hash of the files it reads and of
-the toolkit's code (reviewkit.checks.run). Kept in _build/.reviewkit-checks.json (a reviewkit.model.memo memo: a
+the toolkit's code (reviewkit.checks.run). Kept in _build/.reviewkit-checks.json (a reviewkit.model.content_memo memo: a
 group that is not confirmed or recorded in a run is dropped, so one that found a problem is never remembered);
 a missing, unreadable or foreign memo only means every group runs. A group may keep what passed of its parts
 under "<group>/<part>" (the data group: each table's validation by frictionless, reviewkit.checks.validate), so
@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from reviewkit.model.code_imports import package_hash
-from reviewkit.model.memo import ContentMemo
+from reviewkit.model.content_memo import ContentMemo
 
 MEMO_NAME = ".reviewkit-checks.json"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from reviewkit.model import inputs, schema
 from reviewkit.model.problems import Problem
 from reviewkit.screening import check as screening_check
-from reviewkit.watch import tables
+from reviewkit.watch import log_tables
 
 COLUMNS = ("record_id", "title", "abstract", "doi", "authors", "year")
 LABEL_COLUMNS = ("included", "asreview_label", "label_included", "final_included")
@@ -114,7 +114,7 @@ def import_labels(path: Path, reviewer: str, date: str, dry_run: bool = False) -
     if problems:
         raise LabelImportError(problems)
     if added and not dry_run:
-        header, _ = tables.read(screening_check.DECISIONS)
+        header, _ = log_tables.read(screening_check.DECISIONS)
         target = schema.resource_path(screening_check.DECISIONS)
-        tables.write_all({target: tables.append(screening_check.DECISIONS, header, added)})
+        log_tables.write_all({target: log_tables.append(screening_check.DECISIONS, header, added)})
     return added, already

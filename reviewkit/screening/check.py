@@ -25,7 +25,7 @@ import datetime as dt
 from reviewkit.model import keys, paths, records, schema
 from reviewkit.model.problems import Problem
 from reviewkit.screening import workflow as screening
-from reviewkit.watch.records import norm_doi, norm_nct, norm_pmid
+from reviewkit.watch.candidates import norm_doi, norm_nct, norm_pmid
 
 LOG, DECISIONS, REVIEWERS, REASONS = "screening_log", "screening_decisions", "reviewers", "exclusion_reasons"
 

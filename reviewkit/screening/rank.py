@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from reviewkit.model import bibliography
 from reviewkit.model.problems import Problem
 from reviewkit.screening import check as screening_check
-from reviewkit.watch import tables
+from reviewkit.watch import log_tables
 
 # ASReview LAB's default naive Bayes smoothing (asreview.models.classifiers.NaiveBayesClassifier, alpha=3.822).
 ALPHA = 3.822
@@ -60,7 +60,7 @@ def training_set() -> tuple[list[str], list[int], list[dict]]:
     """(texts, labels, pending rows): every record decided on title and abstract (1 include, 0 exclude), the
     cited works (1), and the records still awaiting a title/abstract decision."""
     log, _, found = screening_check.load()
-    _, abstract_rows = tables.read("abstracts")
+    _, abstract_rows = log_tables.read("abstracts")
     abstracts = {row["record_id"]: row["text"] for row in abstract_rows}
     texts, labels, pending = [], [], []
     for _, row in log:

@@ -21,9 +21,9 @@ def _today(value: str | None) -> dt.date:
 
 
 def main(args) -> int:
-    from reviewkit.watch.run import run
+    from reviewkit.watch.surveillance import run
 
-    from reviewkit.watch.run import ConfigError
+    from reviewkit.watch.surveillance import ConfigError
 
     today = _today(args.today)
     try:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from reviewkit.watch import http
 from reviewkit.watch.http import SourceError
-from reviewkit.watch.records import norm_doi
+from reviewkit.watch.candidates import norm_doi
 
 SOURCE = "crossref"
 KINDS = {

@@ -7,7 +7,7 @@ import re
 
 from reviewkit.watch import http
 from reviewkit.watch.http import SourceError
-from reviewkit.watch.records import Record, norm_nct
+from reviewkit.watch.candidates import Record, norm_nct
 
 SOURCE = "ctgov"
 PAGE = 100

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reviewkit.watch import http
 from reviewkit.watch.http import SourceError
-from reviewkit.watch.records import Record
+from reviewkit.watch.candidates import Record
 
 SOURCE = "europepmc"
 PAGE = 100

@@ -22,7 +22,7 @@ from Bio import Entrez
 
 from reviewkit.watch import http
 from reviewkit.watch.http import SourceError
-from reviewkit.watch.records import Record, author_list
+from reviewkit.watch.candidates import Record, author_list
 
 SOURCE = "pubmed"
 ENTREZ_BASE = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"

@@ -100,7 +100,7 @@ def test_web_urls(url, ok):
 
 
 def test_fetched_metadata_loses_its_invisible_characters():
-    from reviewkit.watch.records import Record
+    from reviewkit.watch.candidates import Record
 
     record = Record(sources=["pubmed"], title="Bispecific\u00ad antibody\u200b-armed\nT cells\u202e", doi=" 10.1/x\u200b")
     assert (record.title, record.doi) == ("Bispecific antibody-armed T cells", "10.1/x")

@@ -72,3 +72,31 @@ def test_a_crossing_is_found_with_its_file_and_line(tmp_path):
         "reviewkit/model/keys.py:5: part 'model' imports 'book', which is not below it "
         f"({' < '.join(LAYERS)}). Fix: move the shared code down to a part both may import (ARCHITECTURE.md, "
         "Layering)."]
+
+
+# Names every part may use for the same role: its package file, and its command line (reviewkit/cli.py and the
+# subcommands of watch/ and screening/).
+SHARED_NAMES = {"__init__", "__main__", "cli"}
+
+
+def colliding_names(package: Path = PACKAGE) -> dict[str, list[str]]:
+    """Module names used by more than one module of the package, with where."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(package.rglob("*.py")):
+        if path.stem not in SHARED_NAMES:
+            found.setdefault(path.stem, []).append(path.relative_to(package.parent).as_posix())
+    return {name: where for name, where in found.items() if len(where) > 1}
+
+
+def test_module_names_do_not_collide():
+    """One name, one meaning: two modules named alike (records and watch/records once) send a reader to the wrong
+    one. Fix: name the new module for what it holds in its part."""
+    assert colliding_names() == {}
+
+
+def test_a_collision_is_found(tmp_path):
+    package = tmp_path / "reviewkit"
+    for name in ("model/records.py", "watch/records.py", "watch/cli.py", "cli.py"):
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text("")
+    assert colliding_names(package) == {"records": ["reviewkit/model/records.py", "reviewkit/watch/records.py"]}

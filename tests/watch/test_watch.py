@@ -321,9 +321,9 @@ def test_ncbi_phrases_not_found_make_the_search_doubtful(watch):
 
 
 def test_an_empty_week_after_a_full_one_is_doubtful(watch, monkeypatch):
-    from reviewkit.watch import run
+    from reviewkit.watch import surveillance
 
-    monkeypatch.setattr(run, "EMPTY_AFTER", 2)
+    monkeypatch.setattr(surveillance, "EMPTY_AFTER", 2)
     assert watch()[0] == 0
     watch.scenario.empty()
     code, out, _ = watch(NEXT_WEEK)

@@ -8,11 +8,11 @@ import urllib.request
 import pandas as pd
 import pytest
 
-from reviewkit.watch import crossref, pubmed, tables
+from reviewkit.watch import crossref, log_tables, pubmed
 from reviewkit.sphinx import search_footer as footer
 from reviewkit.screening import prisma
 from reviewkit.watch.http import SourceError
-from reviewkit.watch.records import Record, merge_duplicates, new_candidates, norm_doi
+from reviewkit.watch.candidates import Record, merge_duplicates, new_candidates, norm_doi
 
 
 def test_identifiers_are_compared_normalised():
@@ -142,7 +142,7 @@ def test_write_all_changes_every_file_or_none(tmp_path, monkeypatch):
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     first.write_text("old a\n")
     second.write_text("old b\n")
-    real = tables.os.fdopen
+    real = log_tables.os.fdopen
     calls = []
 
     def failing(*args, **kwargs):
@@ -151,13 +151,13 @@ def test_write_all_changes_every_file_or_none(tmp_path, monkeypatch):
             raise OSError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(tables.os, "fdopen", failing)
+    monkeypatch.setattr(log_tables.os, "fdopen", failing)
     with pytest.raises(OSError):
-        tables.write_all({first: "new a\n", second: "new b\n"})
+        log_tables.write_all({first: "new a\n", second: "new b\n"})
     assert (first.read_text(), second.read_text()) == ("old a\n", "old b\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"], "no temporary file is left"
-    monkeypatch.setattr(tables.os, "fdopen", real)
-    assert tables.write_all({first: "new a\n", second: "old b\n"}) == [first], "unchanged files are not rewritten"
+    monkeypatch.setattr(log_tables.os, "fdopen", real)
+    assert log_tables.write_all({first: "new a\n", second: "old b\n"}) == [first], "unchanged files are not rewritten"
 
 
 def test_entrez_requests_are_pointed_at_the_configured_base_url(monkeypatch):
@@ -170,7 +170,7 @@ def test_entrez_requests_are_pointed_at_the_configured_base_url(monkeypatch):
 
 
 def test_markup_is_dropped_and_letters_kept_when_a_record_is_made():
-    from reviewkit.watch.records import plain_text
+    from reviewkit.watch.candidates import plain_text
 
     record = Record(["europepmc"], title="Armed <i>in vivo</i>: CD16<sup>+</sup> &amp; <b>γδ</b> T cells", pmid="1",
                     authors="Müller &Aacute;, Zhāng W", abstract="<h4>Methods</h4>Twelve &lt;i&gt;patients&lt;/i&gt;.")

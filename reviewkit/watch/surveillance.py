@@ -7,9 +7,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from reviewkit.model import bibliography, paths, schema
-from reviewkit.watch import crossref, ctgov, europepmc, http, pubmed, strategy, tables
+from reviewkit.watch import crossref, ctgov, europepmc, http, log_tables, pubmed, strategy
 from reviewkit.model import registries
-from reviewkit.watch.records import Record, new_candidates, norm_doi, norm_nct, norm_pmid
+from reviewkit.watch.candidates import Record, new_candidates, norm_doi, norm_nct, norm_pmid
 
 LOG, SEARCHES, NOTICES, REGISTRY = "screening_log", "searches", "notices", "registry_status"
 ABSTRACTS, COVERAGE = "abstracts", "watch_coverage"
@@ -55,7 +55,7 @@ def known_identifiers(log_rows: list[dict]) -> set[str]:
         pmid = entry.fields_dict.get("pmid")
         if pmid is not None and norm_pmid(str(pmid.value)):
             known.add(f"pmid:{norm_pmid(str(pmid.value))}")
-    known |= {f"nct:{norm_nct(i)}" for i in tables.registry_ids() if norm_nct(i)}
+    known |= {f"nct:{norm_nct(i)}" for i in log_tables.registry_ids() if norm_nct(i)}
     for row in log_rows:
         known |= Record(sources=[], doi=row.get("doi", ""), pmid=row.get("pmid", ""),
                         nct_id=row.get("nct_id", "")).keys()
@@ -79,8 +79,8 @@ def run(today: dt.date, *, dry_run: bool = False) -> Summary:
                           "environment (in the weekly workflow, the repository variable of that name), or "
                           "contact_email in " + strategy.STRATEGY_FILE)
     day = today.isoformat()
-    log_header, log_rows = tables.read(LOG)
-    search_header, search_rows = tables.read(SEARCHES)
+    log_header, log_rows = log_tables.read(LOG)
+    search_header, search_rows = log_tables.read(SEARCHES)
     summary = Summary()
 
     # 1. Everything from the network first.
@@ -105,7 +105,7 @@ def run(today: dt.date, *, dry_run: bool = False) -> Summary:
     dois = cited_dois()
     reported = {doi: crossref.notices(session, written) for doi, (_, written) in sorted(dois.items())}
     statuses = {}
-    for registry_id in tables.registry_ids():
+    for registry_id in log_tables.registry_ids():
         registry = registries.registry_of(registry_id)
         if registry is not None and registry.watched_by == "ctgov":
             statuses[registry_id] = ctgov.status(session, registry_id)
@@ -118,21 +118,21 @@ def run(today: dt.date, *, dry_run: bool = False) -> Summary:
     summary.new_records = [_log_row(record, day) for record in fresh]
     ids = {r["search_id"] for r in summary.searches}
     search_rows = [r for r in search_rows if r.get("search_id") not in ids] + summary.searches
-    abstracts_header, abstract_rows = tables.read(ABSTRACTS)
+    abstracts_header, abstract_rows = log_tables.read(ABSTRACTS)
     stored = {row["record_id"] for row in abstract_rows}
     new_abstracts = [{"record_id": record.record_id(), "kind": record.abstract_source, "text": record.abstract,
                       "date_fetched": day} for record in fresh if record.abstract and record.record_id() not in stored]
     texts = {
-        schema.resource_path(LOG): tables.append(LOG, log_header, summary.new_records),
-        schema.resource_path(ABSTRACTS): tables.serialise(abstracts_header, sorted(
+        schema.resource_path(LOG): log_tables.append(LOG, log_header, summary.new_records),
+        schema.resource_path(ABSTRACTS): log_tables.serialise(abstracts_header, sorted(
             abstract_rows + new_abstracts, key=lambda row: row["record_id"])),
-        schema.resource_path(COVERAGE): tables.serialise(tables.read(COVERAGE)[0], summary.coverage),
-        schema.resource_path(SEARCHES): tables.serialise(search_header, search_rows),
+        schema.resource_path(COVERAGE): log_tables.serialise(log_tables.read(COVERAGE)[0], summary.coverage),
+        schema.resource_path(SEARCHES): log_tables.serialise(search_header, search_rows),
         schema.resource_path(NOTICES): _notices_text(reported, dois, day, summary),
         schema.resource_path(REGISTRY): _registry_text(statuses, day, summary),
     }
     if not dry_run:
-        summary.written = [paths.relative(p) for p in tables.write_all(texts)]
+        summary.written = [paths.relative(p) for p in log_tables.write_all(texts)]
     return summary
 
 
@@ -177,7 +177,7 @@ def coverage_rows(reported: dict, dois: dict, statuses: dict, day: str) -> list[
             rows.append({"watched_id": f"reference:{entry.key}", "reference": entry.key, "watched_by": "",
                          "outcome": "not_watched", "checked": day,
                          "note": "no DOI in references.bib: notices about the work are not watched"})
-    for registry_id in tables.registry_ids():
+    for registry_id in log_tables.registry_ids():
         registry = registries.registry_of(registry_id)
         if registry_id in statuses:
             found = statuses[registry_id] is not None
@@ -194,7 +194,7 @@ def coverage_rows(reported: dict, dois: dict, statuses: dict, day: str) -> list[
 
 
 def _notices_text(reported: dict, dois: dict, day: str, summary: Summary) -> str:
-    header, rows = tables.read(NOTICES)
+    header, rows = log_tables.read(NOTICES)
     by_id = {row["notice_id"]: row for row in rows}
     for doi, notices in reported.items():
         key, written = dois[doi]
@@ -215,11 +215,11 @@ def _notices_text(reported: dict, dois: dict, day: str, summary: Summary) -> str
             elif "crossref" not in row.get("found_by", ""):
                 row["found_by"] = row["found_by"] + "; crossref"
             row["checked"] = day
-    return tables.serialise(header, rows)
+    return log_tables.serialise(header, rows)
 
 
 def _registry_text(statuses: dict, day: str, summary: Summary) -> str:
-    header, rows = tables.read(REGISTRY)
+    header, rows = log_tables.read(REGISTRY)
     by_id = {row["registry_id"]: row for row in rows}
     for registry_id, status in statuses.items():
         old = by_id.get(registry_id, {})
@@ -232,4 +232,4 @@ def _registry_text(statuses: dict, day: str, summary: Summary) -> str:
             summary.status_changes.append(f"{registry_id}: " + ", ".join(
                 f"{c} {old.get(c) or '(none)'} -> {new[c] or '(none)'}" for c in changed))
         by_id[registry_id] = new
-    return tables.serialise(header, [by_id[k] for k in sorted(by_id)])
+    return log_tables.serialise(header, [by_id[k] for k in sorted(by_id)])

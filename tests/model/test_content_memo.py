@@ -1,4 +1,4 @@
-"""The memo of work done per content (reviewkit.model.memo, the check memo's store), and the steps that read the
+"""The memo of work done per content (reviewkit.model.content_memo, the check memo's store), and the steps that read the
 finished site again on every build: securing and policing pages, checking the site's links. A page rewritten
 by Sphinx or by hand is secured, policed and checked as it now is."""
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from reviewkit.sphinx.security import csp
-from reviewkit.model import memo as content_memo
+from reviewkit.model import content_memo
 from reviewkit.sphinx import site_links
-from reviewkit.model.memo import ContentMemo
+from reviewkit.model.content_memo import ContentMemo
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
 <script>var DOCUMENTATION_OPTIONS = {};</script></head>

@@ -10,6 +10,7 @@ import html
 import pandas as pd
 
 from reviewkit.book import data
+from reviewkit.model.figures import is_missing
 
 STATUS_WORDS = {
     "ACTIVE_NOT_RECRUITING": "active, not recruiting", "COMPLETED": "completed",
@@ -24,7 +25,7 @@ KIND_WORDS = {"retraction": "Retraction", "correction": "Correction", "expressio
 
 
 def _text(value) -> str:
-    return "" if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    return "" if is_missing(value) else str(value)
 
 
 def registry_status(registry_ids: str | None) -> list[dict]:

@@ -18,6 +18,7 @@ from reviewkit.book import data, evidence
 from reviewkit.book.table_markup import DIRECTIVE, NONE
 from reviewkit.book.evidence import REVIEW
 from reviewkit.book.glue import format_value
+from reviewkit.model.figures import is_missing
 from reviewkit.i18n.generated import _, N_, translated
 
 MISSING = "—"
@@ -88,12 +89,8 @@ def markup(rows: list[Row], *, table: str, caption: str, header: list[str], sour
     return "\n".join(lines) + "\n"
 
 
-def _missing(value) -> bool:
-    return value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value))
-
-
 def _cell(value) -> str:
-    return MISSING if _missing(value) else escape(format_value(value))
+    return MISSING if is_missing(value) else escape(format_value(value))
 
 
 def citation_columns(table: str) -> set[str]:
@@ -104,13 +101,13 @@ def citation_columns(table: str) -> set[str]:
 
 def _citation_cell(value) -> str:
     """A bibliography key as a formatted citation linked to its entry, never the raw key."""
-    return MISSING if _missing(value) else cite(str(value))
+    return MISSING if is_missing(value) else cite(str(value))
 
 
 def _registry_cell(row: pd.Series) -> str:
     """Registry ids linked to their records; where none is known, say so (never a silent blank)."""
     ids = row.get("registry_ids")
-    if _missing(ids):
+    if is_missing(ids):
         return role("table-registry-none", _("none found"))
     from reviewkit.model import registries
     from reviewkit.book.notices import registry_status_text
@@ -130,24 +127,24 @@ def _registry_cell(row: pd.Series) -> str:
 
 def _update_record(update_id) -> dict | None:
     """The record of data/updates.csv a row comes from (read only when a row names one)."""
-    if _missing(update_id) or not str(update_id):
+    if is_missing(update_id) or not str(update_id):
         return None
     updates = data.load("updates").set_index("update_id")
     if str(update_id) not in updates.index:
         return None
     record = updates.loc[str(update_id)]
-    return {key: "" if _missing(value) else str(value) for key, value in record.items()}
+    return {key: "" if is_missing(value) else str(value) for key, value in record.items()}
 
 
 def _evidence_cell(row: pd.Series) -> str:
     """Whose statement the row is: the review's, or evidence that is not the review's with its date added,
     its source and, where the row comes from a record of data/updates.csv, how it is known."""
     provenance = row.get("provenance")
-    if _missing(provenance) or provenance == REVIEW:
+    if is_missing(provenance) or provenance == REVIEW:
         return escape(evidence.provenance_word(REVIEW))
     # (Messages outside f-strings: Babel does not read them inside one.)
     source_label, added_label = label(_("source:")), label(_("added"))
-    source = "" if _missing(row.get("reference")) else f"; {source_label} {_citation_cell(row.get('reference'))}"
+    source = "" if is_missing(row.get("reference")) else f"; {source_label} {_citation_cell(row.get('reference'))}"
     record = _update_record(row.get("update_id"))
     known = ""
     if record is not None:
@@ -180,13 +177,13 @@ def table_markdown(frame: pd.DataFrame, *, table: str, caption: str, columns: li
     with_evidence = "provenance" in frame.columns
     wide = len(columns) + with_evidence >= WIDE_COLUMNS if wide is None else wide
     long = {index + with_evidence for index, c in enumerate(columns) if c not in cited
-            and any(len(format_value(v)) > LONG_TEXT for v in frame[c] if not _missing(v))}
+            and any(len(format_value(v)) > LONG_TEXT for v in frame[c] if not is_missing(v))}
     header = ([_("Evidence")] if with_evidence else []) + [titles.get(c, c) for c in columns]
     key = keys.key_fields(schema.resource(table))  # each row carries its anchor (What changed links to it)
     rows = []
     for _index, row in frame.iterrows():
         provenance = row.get("provenance") if with_evidence else None
-        newer = not _missing(provenance) and provenance != REVIEW
+        newer = not is_missing(provenance) and provenance != REVIEW
         rows.append(Row(([_evidence_cell(row)] if with_evidence else []) + [_value_cell(row, c, cited) for c in columns],
                         anchors.row_anchor_once(table, key, row), str(provenance) if newer else ""))
     return markup(rows, table=table, caption=caption, header=header, source=source, wide=wide, long=long)

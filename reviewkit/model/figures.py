@@ -19,11 +19,11 @@ def _pandas():
 
 
 def is_missing(value) -> bool:
-    """No value: None, NaN, or pandas' NA or NaT."""
+    """No value in one cell: None, NaN, or what pandas counts as missing (NA, NaT, numpy's NaN and NaT)."""
     if value is None or (isinstance(value, float) and value != value):
         return True
     pandas = _pandas()
-    return pandas is not None and (value is pandas.NA or value is pandas.NaT)
+    return pandas is not None and not isinstance(value, str) and pandas.isna(value) is True
 
 
 def format_value(value) -> str:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from reviewkit.model import figures
 
 
-@pytest.mark.parametrize("value", [None, float("nan"), pd.NA, pd.NaT])
+@pytest.mark.parametrize("value", [None, float("nan"), np.float32("nan"), pd.NA, pd.NaT, np.datetime64("NaT")])
 def test_no_value_is_missing_and_cannot_be_printed(value):
     assert figures.is_missing(value)
     with pytest.raises(ValueError, match="missing value"):

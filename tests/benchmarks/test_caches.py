@@ -77,6 +77,30 @@ def test_without_the_vega_stamp_each_build_makes_its_bundle_in_its_own_folder(to
     assert probe(toolkit_copy)[1] == ".reviewkit-static"
 
 
+BACKEND_PROBE = """
+import pybtex.plugin
+from reviewkit.sphinx import citations
+
+citations.setup(type("App", (), {"connect": lambda *args: None})())
+searches = []
+search = pybtex.plugin.entry_points
+pybtex.plugin.entry_points = lambda **which: searches.append(which) or search(**which)
+backends = {pybtex.plugin.find_plugin("pybtex.backends", "plaintext") for _ in range(3)}
+print(len(searches), [backend.__module__ for backend in backends])
+"""
+
+
+def test_without_the_backend_workaround_pybtex_looks_the_backend_up_as_it_is_asked(toolkit_copy):
+    def registered() -> str:
+        return subprocess.run([sys.executable, "-c", BACKEND_PROBE], cwd=toolkit_copy, capture_output=True,
+                              env={"PYTHONPATH": str(toolkit_copy), "PATH": ""}, text=True, check=True).stdout
+    searches, backends = registered().split(" ", 1)
+    assert (searches, backends.strip()) == ("0", "['pybtex.backends.plaintext']")
+    caches.disable(toolkit_copy, "pybtex backend registered once")
+    searches, backends = registered().split(" ", 1)
+    assert int(searches) >= 3 and backends.strip() == "['pybtex.backends.plaintext']"
+
+
 def test_a_layer_whose_code_moved_is_refused(toolkit_copy):
     (toolkit_copy / "reviewkit" / "checks" / "memo.py").unlink()
     with pytest.raises(LookupError, match="checks/memo.py"):

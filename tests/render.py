@@ -9,14 +9,15 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from reviewkit.model import paths
 
 CONF = """
 extensions = ["myst_parser", "sphinxcontrib.bibtex", "reviewkit.sphinx.citations", "reviewkit.sphinx.reference_list",
-              "reviewkit.sphinx.directives", "reviewkit.sphinx.data_table"]
+              "reviewkit.sphinx.directives", "reviewkit.sphinx.data_table", "reviewkit.sphinx.citation_style"]
 bibtex_bibfiles = [{bib!r}]
-bibtex_reference_style = "author_year"
+bibtex_reference_style = "author_year_letters"
 bibtex_default_style = "plain"
 myst_enable_extensions = ["colon_fence"]
 html_theme = "basic"
@@ -36,8 +37,11 @@ def render(markup: str, tmp_path: Path, *, language: str | None = None) -> tuple
     (source / "chapters" / "references.md").write_text(references, encoding="utf-8")
     warnings = io.StringIO()
     overrides = {"language": language} if language else {}
-    app = Sphinx(str(source), str(source), str(tmp_path / "html"), str(tmp_path / "doctrees"), "html",
-                 confoverrides=overrides, status=None, warning=warnings, freshenv=True)
-    app.build()
+    # As sphinx-build does: what the build registers with docutils (nodes, directives, roles) is undone after it,
+    # so a second render in the same process starts clean instead of warning that each is registered already.
+    with patch_docutils(source), docutils_namespace():
+        app = Sphinx(str(source), str(source), str(tmp_path / "html"), str(tmp_path / "doctrees"), "html",
+                     confoverrides=overrides, status=None, warning=warnings, freshenv=True)
+        app.build()
     page = tmp_path / "html" / "chapters" / "page.html"
     return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser"), warnings.getvalue()

@@ -24,6 +24,7 @@ FEATURES = (
     "reviewkit.sphinx.evidence.since_changed",  # {since-changed}: a statement of the review that has since changed
     "reviewkit.sphinx.evidence.abbreviations",  # abbreviations in evidence boxes spelled out (glossary.csv)
     "reviewkit.sphinx.citations",  # the ids of the references page's entries (notice marks find citations by them)
+    "reviewkit.sphinx.citation_style",  # author-year citations, a letter after the year where two read alike
     "reviewkit.sphinx.reference_list",  # the references page: the review's numbers, added sources by kind
     "reviewkit.sphinx.notice_marks",  # a notice beside every citation of a flagged work
     "reviewkit.sphinx.changelog",  # What changed: {change-log}

@@ -40,7 +40,7 @@ def letters_of(text: str) -> dict[str, str]:
     style = AuthorYearLettersReferenceStyle()
     label = join(sep=style.author_year_sep)[style.person.author_or_editor_or_title(full=False), year]
     entries = Parser().parse_string(text).entries
-    labels = {key: label.format_data({"entry": entry, "style": style}).render_as("text")
+    labels = {key: str(label.format_data({"entry": entry, "style": style}))  # its plain text
               for key, entry in entries.items()}
     keys_of: dict[str, list[str]] = {}
     for key, shown in labels.items():

@@ -2,8 +2,8 @@
 
 For each cache layer of the toolkit's own, and each workaround kept for speed, a private copy of the book is
 built with that one layer disabled (the copy's module is patched here, so the toolkit carries no switch for it),
-and the paths an author or CI
-waits on are timed in it as in the intact copy, with bench.py's machinery (fastest of --repeat runs):
+and the paths an author or CI waits on are timed in it as in the intact copy, with bench.py's machinery
+(fastest of --repeat runs):
 - `make book`'s build (Jupyter Book, the PDF edition): clean, no-op, one CSV cell edited, prose of one chapter
   edited;
 - `make serve`'s rebuild on a saved change (sphinx-build, no PDF edition): one CSV cell, prose edited;

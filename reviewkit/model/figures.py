@@ -48,7 +48,8 @@ def format_value(value) -> str:
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         return f"{number:f}" if isinstance(value, float) else str(value)
-    if _pandas() is not None and isinstance(value, _pandas().Timestamp):
+    pandas = _pandas()
+    if pandas is not None and isinstance(value, pandas.Timestamp):
         return value.strftime("%Y-%m-%d")
     return str(value)
 

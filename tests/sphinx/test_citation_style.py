@@ -42,18 +42,25 @@ def test_no_letter_where_no_two_read_alike():
     assert citation_style.letters_of(bib(("a2025", "Doe, Jane", "2025"), ("b2024", "Doe, Jane", "2024"))) == {}
 
 
+ENTRIES = Parser().parse_string(BIB).entries
+INFO = SphinxReferenceInfo(builder=None, fromdocname="page", todocname="references", citation_id="x", title="",
+                           pre_text="", post_text="")
+
+
+def formatted(style_name: str, role: str, *keys: str) -> str:
+    """Citations of BIB's entries in the registered style ``style_name``, as sphinxcontrib-bibtex formats them."""
+    style = find_plugin("sphinxcontrib.bibtex.style.referencing", style_name)()
+    return str(format_references(style, role, [(ENTRIES[key], None, INFO) for key in keys]))
+
+
 @pytest.fixture
 def cited(tmp_path, monkeypatch):
-    """Format citations of BIB's entries with the registered style, as sphinxcontrib-bibtex does."""
+    """Format citations of BIB's entries with the book's style, its letters read from BIB as references.bib."""
     (tmp_path / "references.bib").write_text(BIB, encoding="utf-8")
     monkeypatch.setenv("REVIEWKIT_ROOT", str(tmp_path))
     paths.root.cache_clear()
     citation_style.setup(None)
-    style = find_plugin("sphinxcontrib.bibtex.style.referencing", citation_style.NAME)()
-    entries = Parser().parse_string(BIB).entries
-    info = SphinxReferenceInfo(builder=None, fromdocname="page", todocname="references", citation_id="x",
-                               title="", pre_text="", post_text="")
-    yield lambda role, *keys: str(format_references(style, role, [(entries[key], None, info) for key in keys]))
+    yield lambda role, *keys: formatted(citation_style.NAME, role, *keys)
     paths.root.cache_clear()
 
 
@@ -68,13 +75,8 @@ def test_every_role_that_shows_the_year_shows_its_letter(cited, role, shown):
 
 
 def test_a_work_without_a_namesake_reads_as_upstreams_author_year(cited):
-    upstream = find_plugin("sphinxcontrib.bibtex.style.referencing", "author_year")()
-    entries = Parser().parse_string(BIB).entries
-    info = SphinxReferenceInfo(builder=None, fromdocname="page", todocname="references", citation_id="x",
-                               title="", pre_text="", post_text="")
     for role in ("p", "t", "alp", "ps", "ct", "year", "author"):
-        assert cited(role, "lone2024", "other2025") == str(
-            format_references(upstream, role, [(entries["lone2024"], None, info), (entries["other2025"], None, info)]))
+        assert cited(role, "lone2024", "other2025") == formatted("author_year", role, "lone2024", "other2025")
 
 
 def test_no_two_of_the_books_works_read_alike_on_a_page(tmp_path):

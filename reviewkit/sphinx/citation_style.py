@@ -34,6 +34,15 @@ from reviewkit.model import paths
 NAME = "author_year_letters"
 
 
+def letter(index: int) -> str:
+    """The letter of the ``index``-th work (from 0) of one label: a to z, then aa, ab, … so none repeats."""
+    text, index = "", index + 1
+    while index:
+        index, rest = divmod(index - 1, len(ascii_lowercase))
+        text = ascii_lowercase[rest] + text
+    return text
+
+
 @cache
 def letters_of(text: str) -> dict[str, str]:
     """Key -> its letter, for each entry of a bibliography text whose label another entry shares."""
@@ -45,7 +54,7 @@ def letters_of(text: str) -> dict[str, str]:
     keys_of: dict[str, list[str]] = {}
     for key, shown in labels.items():
         keys_of.setdefault(shown, []).append(key)
-    return {key: ascii_lowercase[index % 26] for keys in keys_of.values() if len(keys) > 1
+    return {key: letter(index) for keys in keys_of.values() if len(keys) > 1
             for index, key in enumerate(keys)}
 
 

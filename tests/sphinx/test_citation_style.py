@@ -38,6 +38,13 @@ def test_the_label_compared_is_the_one_shown_not_the_raw_field():
     assert citation_style.letters_of(text) == {"a2025": "a", "b2025": "b", "c2025": "a", "d2025": "b"}
 
 
+def test_letters_never_repeat_past_z():
+    assert [citation_style.letter(index) for index in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
+        "a", "b", "z", "aa", "ab", "az", "ba", "zz", "aaa"]
+    many = bib(*((f"work{n}", "{Authors not read}", "2025") for n in range(30)))
+    assert len(set(citation_style.letters_of(many).values())) == 30
+
+
 def test_no_letter_where_no_two_read_alike():
     assert citation_style.letters_of(bib(("a2025", "Doe, Jane", "2025"), ("b2024", "Doe, Jane", "2024"))) == {}
 
